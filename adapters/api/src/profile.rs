@@ -1,0 +1,79 @@
+//! Profiles: the numbers an implementation puts on the wire.
+//!
+//! A vector means the same under every profile; its bytes are rendered with
+//! the profile's numbers. `vectors/profiles.json` holds the profiles; each
+//! number the draft does not assign is listed in [`Profile::choices`].
+
+use serde::{Deserialize, Serialize};
+
+/// A named set of wire numbers, with the choices made where the draft is silent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Stable name, e.g. `bolts-pr1149` or `ldk-0.2`.
+    pub name: String,
+    /// What the profile describes.
+    pub description: String,
+    /// `draft`, `implementation` or `experimental`.
+    pub kind: String,
+    /// The spec commit or implementation version the numbers come from.
+    pub source: String,
+    /// The numbers.
+    pub numbers: Numbers,
+    /// Each number or behaviour chosen by the suite where its source assigns none.
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+}
+
+/// The wire numbers of one profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Numbers {
+    /// `update_add_htlc_tlvs` type of `hold_htlc`.
+    pub hold_htlc: u64,
+    /// `revoke_and_ack_tlvs` type of the release message paths.
+    pub release_paths: u64,
+    /// Layout of the release paths value: `paths` (a list of blinded paths,
+    /// as the draft) or `htlc_id_and_path` (a list of (u64 htlc id, blinded
+    /// path) pairs, as LDK 0.2).
+    pub release_paths_format: String,
+    /// Invoice TLV type of `static_invoice_message_paths`.
+    pub static_invoice_message_paths: u64,
+    /// Payment onion payload type of `invoice_request`.
+    pub payload_invoice_request: u64,
+    /// Payment onion payload type of `sender_provided_payment_preimage`.
+    pub payload_sender_preimage: u64,
+    /// `onionmsg_tlv` type of `static_invoice`.
+    pub onionmsg_static_invoice: u64,
+    /// `onionmsg_tlv` type of `held_htlc_available`.
+    pub onionmsg_held_htlc_available: u64,
+    /// `onionmsg_tlv` type of `release_held_htlc`.
+    pub onionmsg_release_held_htlc: u64,
+    /// `encrypted_data_tlvs` type of the release context in a reply path.
+    pub encrypted_data_release_context: u64,
+    /// The even (compulsory) bit of `option_htlc_hold`; the optional bit is this plus one.
+    pub feature_htlc_hold: u16,
+    /// Default expiry of a static invoice without `invoice_relative_expiry`, seconds.
+    pub static_invoice_default_expiry: u64,
+}
+
+/// A number or behaviour the suite chose where the profile's source is silent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// The [`Numbers`] field (or behaviour) chosen.
+    pub field: String,
+    /// The value chosen, as text.
+    pub value: String,
+    /// Why this value.
+    pub why: String,
+    /// The draft-gap flag vectors that depend on this choice carry.
+    pub flag: String,
+}
+
+impl Profile {
+    /// The optional bit of `option_htlc_hold`.
+    pub fn htlc_hold_optional_bit(&self) -> u16 {
+        self.numbers.feature_htlc_hold + 1
+    }
+}

@@ -1,0 +1,2 @@
+//! Conformance trials: one libtest-mimic trial per (adapter, vector).
+fn main() {}
