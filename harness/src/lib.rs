@@ -1,1 +1,6 @@
-//! asyncpay harness.
+//! The async payments conformance harness: loads vectors, drives adapters,
+//! compares answers with expectations, generates vectors, writes reports.
+
+#![warn(missing_docs)]
+
+pub mod vectors;

@@ -164,4 +164,3 @@ pub trait Adapter: Send + Sync {
     /// Perform one operation under `profile`.
     fn execute(&self, op: &Operation, profile: &Profile) -> Outcome;
 }
-

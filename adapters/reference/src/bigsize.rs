@@ -90,10 +90,18 @@ mod tests {
             assert_eq!(to_vec(*v), b, "{v}");
         }
         for h in ["fd00fc", "fe0000ffff", "ff00000000ffffffff"] {
-            assert_eq!(decode(&hex::decode(h).unwrap()), Err(BigSizeError::NonMinimal), "{h}");
+            assert_eq!(
+                decode(&hex::decode(h).unwrap()),
+                Err(BigSizeError::NonMinimal),
+                "{h}"
+            );
         }
         for h in ["fd00", "feffff", "ffffffffff", "", "fd", "fe", "ff"] {
-            assert_eq!(decode(&hex::decode(h).unwrap()), Err(BigSizeError::Truncated), "{h}");
+            assert_eq!(
+                decode(&hex::decode(h).unwrap()),
+                Err(BigSizeError::Truncated),
+                "{h}"
+            );
         }
     }
 }

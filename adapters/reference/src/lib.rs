@@ -9,3 +9,4 @@
 
 pub mod bigsize;
 pub mod tlv;
+pub mod wire;

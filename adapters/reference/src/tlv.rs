@@ -222,12 +222,18 @@ mod tests {
     fn structural_rules() {
         assert_eq!(p("").unwrap(), vec![]);
         assert_eq!(p("0100").unwrap(), vec![(1, vec![])]);
-        assert_eq!(p("01012a03022b2c").unwrap(), vec![(1, vec![0x2a]), (3, vec![0x2b, 0x2c])]);
+        assert_eq!(
+            p("01012a03022b2c").unwrap(),
+            vec![(1, vec![0x2a]), (3, vec![0x2b, 0x2c])]
+        );
         assert!(matches!(p("0302aa"), Err(TlvError::Truncated { .. })));
         assert!(matches!(p("fd0001"), Err(TlvError::NonMinimal { .. })));
         assert!(matches!(p("0100"), Ok(_)));
         assert!(matches!(p("03000100"), Err(TlvError::OutOfOrder { .. })));
-        assert!(matches!(p("01000100"), Err(TlvError::Duplicate { tlv_type: 1 })));
+        assert!(matches!(
+            p("01000100"),
+            Err(TlvError::Duplicate { tlv_type: 1 })
+        ));
         assert!(matches!(p("01fd0001"), Err(TlvError::NonMinimal { .. })));
         assert!(matches!(p("01ff"), Err(TlvError::Truncated { .. })));
     }
@@ -236,7 +242,10 @@ mod tests {
     fn even_odd_rule() {
         let b = hex::decode("01000200").unwrap();
         let s = parse(&b).unwrap();
-        assert_eq!(s.check_known(|t| t == 1), Err(TlvError::UnknownEven { tlv_type: 2 }));
+        assert_eq!(
+            s.check_known(|t| t == 1),
+            Err(TlvError::UnknownEven { tlv_type: 2 })
+        );
         assert_eq!(s.check_known(|t| t == 2), Ok(()));
         assert_eq!(s.unknown(|t| t == 2).len(), 1);
     }
