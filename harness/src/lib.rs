@@ -3,4 +3,6 @@
 
 #![warn(missing_docs)]
 
+pub mod recipes;
+pub mod upstream;
 pub mod vectors;

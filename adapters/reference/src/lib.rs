@@ -8,5 +8,45 @@
 #![warn(missing_docs)]
 
 pub mod bigsize;
+pub mod blinding;
+pub mod features;
+pub mod htlc;
+pub mod onion_message;
+pub mod scenario;
+pub mod static_invoice;
 pub mod tlv;
 pub mod wire;
+
+use asyncpay_adapter::{Adapter, Operation, Outcome, Profile};
+
+/// The reference model behind the [`Adapter`] trait. It runs every profile
+/// natively: the profile's numbers are data to it.
+#[derive(Clone, Debug, Default)]
+pub struct ReferenceAdapter;
+
+impl Adapter for ReferenceAdapter {
+    fn name(&self) -> &str {
+        "reference"
+    }
+
+    fn native_profiles(&self) -> Vec<String> {
+        vec!["*".into()]
+    }
+
+    fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
+        match op {
+            Operation::DecodeStaticInvoice(i) => static_invoice::decode_op(i, profile),
+            Operation::EncodeStaticInvoice(i) => static_invoice::encode_op(i, profile),
+            Operation::DecodeUpdateAddHtlc(i) => htlc::decode_update_add_op(i, profile),
+            Operation::EncodeUpdateAddHtlc(i) => htlc::encode_update_add_op(i, profile),
+            Operation::DecodeRevokeAndAck(i) => htlc::decode_revoke_and_ack_op(i, profile),
+            Operation::EncodeRevokeAndAck(i) => htlc::encode_revoke_and_ack_op(i, profile),
+            Operation::CheckFeatures(i) => features::check_op(i, profile),
+            Operation::BuildBlindedPath(i) => blinding::build_op(i, profile),
+            Operation::UnblindHop(i) => blinding::unblind_op(i, profile),
+            Operation::BuildOnionMessage(i) => onion_message::build_op(i, profile),
+            Operation::PeelOnionMessage(i) => onion_message::peel_op(i, profile),
+            Operation::RunScenario(i) => scenario::run_op(i, profile),
+        }
+    }
+}

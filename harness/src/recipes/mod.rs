@@ -1,0 +1,26 @@
+//! Recipes: the code that generates every vector file from fixed keys and
+//! seeds. `asyncpay vectors generate` writes their output; `asyncpay vectors
+//! check` regenerates and compares byte for byte.
+
+use crate::vectors::VectorFile;
+use asyncpay_adapter::Profile;
+
+/// One area's recipe.
+pub struct Area {
+    /// The area name, also the file name (`vectors/<profile>/<name>.json`).
+    pub name: &'static str,
+    /// Generate the area's file for a profile; `None` when the area does
+    /// not apply to that profile.
+    pub generate: fn(&Profile) -> Option<VectorFile>,
+}
+
+/// Every area, in the order files are generated.
+pub const AREAS: &[Area] = &[];
+
+/// Generate every area's file for every profile.
+pub fn generate_all(profiles: &[Profile]) -> Vec<VectorFile> {
+    profiles
+        .iter()
+        .flat_map(|p| AREAS.iter().filter_map(move |a| (a.generate)(p)))
+        .collect()
+}
