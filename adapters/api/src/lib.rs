@@ -34,6 +34,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// Serialised as `{"op": "<name>", "input": {...}}`; the op names are the
 /// ones vector files use.
+// One operation is built per test and passed by reference: the size of the
+// largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", content = "input")]
 pub enum Operation {
