@@ -228,7 +228,6 @@ mod tests {
         );
         assert!(matches!(p("0302aa"), Err(TlvError::Truncated { .. })));
         assert!(matches!(p("fd0001"), Err(TlvError::NonMinimal { .. })));
-        assert!(matches!(p("0100"), Ok(_)));
         assert!(matches!(p("03000100"), Err(TlvError::OutOfOrder { .. })));
         assert!(matches!(
             p("01000100"),
