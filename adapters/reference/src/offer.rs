@@ -59,7 +59,7 @@ pub const OFFER_ISSUER_ID: u64 = 22;
 
 /// True for the offer TLV types BOLT 12 defines.
 pub fn is_offer_type(t: u64) -> bool {
-    (2..=22).contains(&t) && t % 2 == 0
+    (2..=22).contains(&t) && t & 1 == 0
 }
 
 /// True for types in the offer ranges: 1 to 79 and 1000000000 to 1999999999.
@@ -87,7 +87,7 @@ pub fn feature_bits(features: &[u8]) -> Vec<u64> {
 pub fn unknown_even_bits(features: &[u8], known: &[u64]) -> Vec<u64> {
     feature_bits(features)
         .into_iter()
-        .filter(|b| b % 2 == 0 && !known.contains(b))
+        .filter(|b| b & 1 == 0 && !known.contains(b))
         .collect()
 }
 

@@ -139,7 +139,7 @@ pub fn signature_tag() -> Vec<u8> {
 
 /// True for the invoice fields (160 to 239) a reader under `numbers` knows.
 pub fn is_invoice_type(t: u64, numbers: &Numbers) -> bool {
-    ((INVOICE_PATHS..=INVOICE_NODE_ID).contains(&t) && t % 2 == 0)
+    ((INVOICE_PATHS..=INVOICE_NODE_ID).contains(&t) && t & 1 == 0)
         || t == numbers.static_invoice_message_paths
 }
 
@@ -579,5 +579,141 @@ pub fn encode_op(input: &EncodeStaticInvoice, profile: &Profile) -> Outcome {
     match encode(input, profile) {
         Ok(b) => Outcome::encoded(&b),
         Err(e) => Outcome::Rejected(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
+    use asyncpay_adapter::invoice::BlindedPayInfo;
+    use secp256k1::SECP256K1;
+
+    fn pk(b: u8) -> String {
+        let k = SecretKey::from_slice(&[b; 32]).unwrap();
+        hex::encode(k.public_key(SECP256K1).serialize())
+    }
+
+    fn path(seed: u8) -> BlindedPathView {
+        BlindedPathView {
+            first_node_id: pk(seed),
+            first_path_key: pk(seed + 1),
+            hops: vec![BlindedHopView {
+                blinded_node_id: pk(seed + 2),
+                encrypted_recipient_data: "0102".into(),
+            }],
+        }
+    }
+
+    fn profile(message_paths: u64) -> Profile {
+        Profile {
+            name: "test".into(),
+            description: String::new(),
+            kind: "draft".into(),
+            source: String::new(),
+            numbers: Numbers {
+                hold_htlc: 2,
+                release_paths: 0,
+                release_paths_format: "paths".into(),
+                static_invoice_message_paths: message_paths,
+                payload_invoice_request: 1,
+                payload_sender_preimage: 5482373484,
+                onionmsg_static_invoice: 70,
+                onionmsg_held_htlc_available: 72,
+                onionmsg_release_held_htlc: 74,
+                encrypted_data_release_context: 16,
+                feature_htlc_hold: 52,
+                static_invoice_default_expiry: 1_209_600,
+            },
+            choices: vec![],
+        }
+    }
+
+    fn input() -> EncodeStaticInvoice {
+        EncodeStaticInvoice {
+            offer: OfferFields {
+                issuer_id: Some(pk(0x41)),
+                ..Default::default()
+            },
+            invoice: InvoiceFields {
+                paths: Some(vec![path(0x50)]),
+                blindedpay: Some(vec![BlindedPayInfo::default()]),
+                created_at: Some(1000),
+                node_id: Some(pk(0x41)),
+                message_paths: Some(vec![path(0x60), path(0x64)]),
+                ..Default::default()
+            },
+            extra: vec![TlvRecord {
+                tlv_type: 3_000_000_001,
+                hex: "ff".into(),
+            }],
+            signing_key: hex::encode([0x41; 32]),
+        }
+    }
+
+    #[test]
+    fn round_trip_with_record_after_signature() {
+        let p = profile(178);
+        let b = encode(&input(), &p).unwrap();
+        let v = decode(&b, 1000, &p).unwrap();
+        assert_eq!(v.offer, input().offer);
+        assert_eq!(v.invoice, input().invoice);
+        assert_eq!(v.unknown, input().extra);
+        assert_eq!(v.derived.expires_at, 1000 + 1_209_600);
+        let s = tlv::parse(&b).unwrap();
+        let types: Vec<u64> = s.records.iter().map(|r| r.tlv_type).collect();
+        assert_eq!(types.last(), Some(&3_000_000_001));
+        assert!(types.contains(&SIGNATURE));
+    }
+
+    #[test]
+    fn message_paths_type_is_per_profile() {
+        let b = encode(&input(), &profile(178)).unwrap();
+        let e = decode(&b, 1000, &profile(236)).unwrap_err();
+        assert_eq!(e.reason, ReasonClass::UnknownEvenType);
+    }
+
+    #[test]
+    fn expiry_is_greater_than() {
+        let p = profile(178);
+        let b = encode(&input(), &p).unwrap();
+        assert!(decode(&b, 1000 + 1_209_600, &p).is_ok());
+        let e = decode(&b, 1000 + 1_209_601, &p).unwrap_err();
+        assert_eq!(e.reason, ReasonClass::Expired);
+    }
+
+    #[test]
+    fn writer_refuses_payment_hash_and_amount() {
+        let p = profile(178);
+        let mut i = input();
+        i.invoice.amount = Some(1);
+        assert_eq!(
+            encode(&i, &p).unwrap_err().reason,
+            ReasonClass::UnexpectedAmount
+        );
+        i.invoice.payment_hash = Some(hex::encode([0u8; 32]));
+        assert_eq!(
+            encode(&i, &p).unwrap_err().reason,
+            ReasonClass::UnexpectedPaymentHash
+        );
+    }
+
+    #[test]
+    fn no_panic_on_prefixes_and_byte_flips() {
+        let p = profile(178);
+        let b = encode(&input(), &p).unwrap();
+        for n in 0..b.len() {
+            let _ = decode(&b[..n], 1000, &p);
+        }
+        for i in 0..b.len() {
+            for x in [0x01u8, 0x80, 0xff] {
+                let mut m = b.clone();
+                m[i] ^= x;
+                if let Ok(v) = decode(&m, 1000, &p) {
+                    // Only flips inside ignored data could survive the signature.
+                    assert_eq!(v.invoice.node_id, input().invoice.node_id);
+                }
+            }
+        }
     }
 }
