@@ -7,10 +7,13 @@
 
 #![warn(missing_docs)]
 
+pub mod bech32;
 pub mod bigsize;
 pub mod blinding;
 pub mod features;
 pub mod htlc;
+pub mod merkle;
+pub mod offer;
 pub mod onion_message;
 pub mod scenario;
 pub mod static_invoice;

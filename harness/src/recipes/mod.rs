@@ -3,6 +3,8 @@
 //! check` regenerates and compares byte for byte.
 
 use crate::vectors::VectorFile;
+
+pub mod static_invoice;
 use asyncpay_adapter::Profile;
 
 /// One area's recipe.
@@ -15,7 +17,10 @@ pub struct Area {
 }
 
 /// Every area, in the order files are generated.
-pub const AREAS: &[Area] = &[];
+pub const AREAS: &[Area] = &[Area {
+    name: "static_invoice",
+    generate: static_invoice::generate,
+}];
 
 /// Generate every area's file for every profile.
 pub fn generate_all(profiles: &[Profile]) -> Vec<VectorFile> {

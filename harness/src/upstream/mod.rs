@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+pub mod bolt12;
+
 /// One upstream case.
 pub struct UpstreamCase {
     /// The vendored file, relative to `vectors/upstream/`, e.g. `bolt12/offers-test.json`.
@@ -17,8 +19,9 @@ pub struct UpstreamCase {
 /// Every upstream case under `root` (the `vectors/upstream` directory).
 /// A file that cannot be read gives one failing case naming the file.
 pub fn cases(root: &Path) -> Vec<UpstreamCase> {
-    let _ = root;
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(bolt12::cases(root));
+    out
 }
 
 /// Read a vendored JSON file, or a failing case that names it.
