@@ -73,27 +73,30 @@ impl Adapter for LdkAdapter {
     /// Performs `op` with LDK. `profile` is not consulted: LDK's numbers are
     /// fixed at compile time (see the crate documentation).
     fn execute(&self, op: &Operation, _profile: &Profile) -> Outcome {
-        match catch_unwind(AssertUnwindSafe(|| dispatch(op))) {
-            Ok(outcome) => outcome,
-            Err(payload) => {
-                let what = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "non-string panic payload".to_string());
-                Outcome::Rejected(Rejection::new(
-                    ReasonClass::Internal,
-                    format!(
-                        "panic while running {} with LDK {LDK_VERSION}: {what}",
-                        op.name()
-                    ),
-                ))
-            }
+        guarded(op.name(), || dispatch(op))
+    }
+}
+
+/// Runs `f`, turning a panic (in LDK or in the adapter) into an `Internal` rejection.
+pub(crate) fn guarded(op_name: &str, f: impl FnOnce() -> Outcome) -> Outcome {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(outcome) => outcome,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".to_string());
+            Outcome::Rejected(Rejection::new(
+                ReasonClass::Internal,
+                format!("panic while running {op_name} with LDK {LDK_VERSION}: {what}"),
+            ))
         }
     }
 }
 
-fn dispatch(op: &Operation) -> Outcome {
+/// Performs `op` with LDK (unguarded; see [`guarded`]).
+pub(crate) fn dispatch(op: &Operation) -> Outcome {
     match op {
         Operation::DecodeStaticInvoice(input) => invoice::decode(input),
         Operation::EncodeStaticInvoice(_) => {

@@ -7,35 +7,13 @@ use asyncpay_adapter::blinding::BlindedPathView;
 use asyncpay_adapter::features::{CheckFeatures, FeatureState, FeaturesView};
 use asyncpay_adapter::htlc::{ReleasePath, RevokeAndAckView, UpdateAddHtlcView};
 use asyncpay_adapter::invoice::{DecodeStaticInvoice, StaticInvoiceView, TlvRecord};
-use asyncpay_adapter::{Adapter, HexInput, Numbers, Operation, Outcome, Profile, ReasonClass};
+use asyncpay_adapter::{Adapter, HexInput, Operation, Outcome, ReasonClass};
 use lightning::util::ser::{BigSize, Writeable};
 
-fn ldk_profile() -> Profile {
-    Profile {
-        name: "ldk-0.2".into(),
-        description: "test".into(),
-        kind: "implementation".into(),
-        source: "lightning 0.2.7".into(),
-        numbers: Numbers {
-            hold_htlc: 75537,
-            release_paths: 75537,
-            release_paths_format: "htlc_id_and_path".into(),
-            static_invoice_message_paths: 236,
-            payload_invoice_request: 77777,
-            payload_sender_preimage: 5482373484,
-            onionmsg_static_invoice: 70,
-            onionmsg_held_htlc_available: 72,
-            onionmsg_release_held_htlc: 74,
-            encrypted_data_release_context: 65537,
-            feature_htlc_hold: 152,
-            static_invoice_default_expiry: 1_209_600,
-        },
-        choices: vec![],
-    }
-}
-
+/// Runs `op` as `LdkAdapter::execute` does. The profile is not consulted by the
+/// adapter (LDK's numbers are fixed), so the tests do not build one.
 fn run(op: Operation) -> Outcome {
-    LdkAdapter::new().execute(&op, &ldk_profile())
+    crate::guarded(op.name(), || crate::dispatch(&op))
 }
 
 fn decode_invoice(bytes: &[u8], now: u64) -> Outcome {
@@ -597,10 +575,6 @@ fn other_operations_are_unsupported_with_a_reason() {
         Outcome::Unsupported { reason } => assert!(reason.contains("for_offer_using_derived_keys")),
         o => panic!("{o:?}"),
     }
-    let peel = Operation::PeelOnionMessage(asyncpay_adapter::onion::PeelOnionMessage {
-        spec: serde_json::json!({}),
-    });
-    assert!(matches!(run(peel), Outcome::Unsupported { .. }));
 }
 
 #[test]
@@ -623,4 +597,25 @@ fn garbage_never_panics() {
         let _ = run(Operation::DecodeRevokeAndAck(HexInput { hex: h.into() }));
         let _ = features(h, "init");
     }
+}
+
+#[test]
+fn panics_become_internal_rejections() {
+    let o = crate::guarded("test.op", || panic!("boom"));
+    let Outcome::Rejected(r) = o else {
+        panic!("{o:?}")
+    };
+    assert_eq!(r.reason, ReasonClass::Internal);
+    assert!(
+        r.detail.contains("boom") && r.detail.contains("test.op"),
+        "{}",
+        r.detail
+    );
+}
+
+#[test]
+fn adapter_identity() {
+    let a = LdkAdapter::new();
+    assert_eq!(a.name(), "ldk");
+    assert_eq!(a.native_profiles(), vec!["ldk-0.2".to_string()]);
 }
