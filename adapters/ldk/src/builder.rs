@@ -259,23 +259,29 @@ fn build_offer(
     b.build().expect("LDK builds the offer")
 }
 
-fn build_one(v: &Variant) -> (String, Vec<u8>, Value) {
+/// The offer and paths of one variant, built with its own entropy.
+struct Prepared {
+    offer: Offer,
+    payment_paths: Vec<BlindedPaymentPath>,
+    message_paths: Vec<BlindedMessagePath>,
+    expanded_key: ExpandedKey,
+    nonce: Nonce,
+}
+
+fn prepare(v: &Variant) -> Prepared {
     let entropy = DeterministicEntropy::new(v.name);
     let expanded_key = ExpandedKey::new(KEY_MATERIAL);
     let nonce = Nonce::try_from(&OFFER_NONCE[..]).expect("16-byte nonce");
-    let secp = Secp256k1::new();
-
     let offer = build_offer(v, &entropy, &expanded_key, nonce);
-    let payment_paths: Vec<_> = (0..v.payment_paths)
+    let payment_paths = (0..v.payment_paths)
         .map(|i| payment_path(&entropy, &expanded_key, nonce, i))
         .collect();
-    let message_paths: Vec<_> = (0..v.message_paths)
+    let message_paths = (0..v.message_paths)
         .map(|i| {
             let (lsp_secret, scid) = LSPS[i % 2];
-            let lsp = pk(&lsp_secret);
             message_path(
                 &entropy,
-                lsp,
+                pk(&lsp_secret),
                 Some(scid),
                 MessageContext::AsyncPayments(AsyncPaymentsContext::InboundPayment {
                     path_absolute_expiry: Duration::from_secs(PATH_EXPIRY),
@@ -283,14 +289,24 @@ fn build_one(v: &Variant) -> (String, Vec<u8>, Value) {
             )
         })
         .collect();
-
-    let mut builder = StaticInvoiceBuilder::for_offer_using_derived_keys(
-        &offer,
+    Prepared {
+        offer,
         payment_paths,
         message_paths,
-        Duration::from_secs(CREATED_AT),
-        &expanded_key,
+        expanded_key,
         nonce,
+    }
+}
+
+fn invoice_builder<'a>(v: &Variant, p: &'a Prepared) -> StaticInvoiceBuilder<'a> {
+    let secp = Secp256k1::new();
+    let mut builder = StaticInvoiceBuilder::for_offer_using_derived_keys(
+        &p.offer,
+        p.payment_paths.clone(),
+        p.message_paths.clone(),
+        Duration::from_secs(CREATED_AT),
+        &p.expanded_key,
+        p.nonce,
         &secp,
     )
     .expect("LDK accepts the offer and paths");
@@ -303,7 +319,30 @@ fn build_one(v: &Variant) -> (String, Vec<u8>, Value) {
     if let Some(h) = v.fallback_p2wpkh {
         builder = builder.fallback_v0_p2wpkh(&WPubkeyHash::from_byte_array(h));
     }
-    let invoice = builder
+    builder
+}
+
+/// The key LDK signs a variant's invoice with (the issuer signing key it derives from
+/// the ExpandedKey, the nonce and the offer), as `StaticInvoiceBuilder::build` hands it
+/// out. Tests use it to re-sign altered invoices.
+#[cfg(test)]
+pub(crate) fn signing_keypair(name: &str) -> lightning::bitcoin::secp256k1::Keypair {
+    let v = variants()
+        .into_iter()
+        .find(|v| v.name == name)
+        .expect("variant exists");
+    let p = prepare(&v);
+    invoice_builder(&v, &p)
+        .build()
+        .expect("LDK builds the invoice")
+        .1
+}
+
+fn build_one(v: &Variant) -> (String, Vec<u8>, Value) {
+    let secp = Secp256k1::new();
+    let p = prepare(v);
+    let offer = &p.offer;
+    let invoice = invoice_builder(v, &p)
         .build_and_sign(&secp)
         .expect("LDK builds and signs the invoice");
 
@@ -324,6 +363,8 @@ fn build_one(v: &Variant) -> (String, Vec<u8>, Value) {
         "message_paths": v.message_paths,
         "message_path_context": "AsyncPaymentsContext::InboundPayment",
         "message_path_absolute_expiry": PATH_EXPIRY,
+        "message_path_padding": "LDK pads every hop's plaintext to a multiple of 100 bytes (MESSAGE_PADDING_ROUND_OFF, blinded_path/message.rs:697) only when no hop uses a short channel id (blinded_path/message.rs blinded_hops): offer path padded, invoice message paths not",
+        "receive_hop_mac": "the recipient's hop (last) of every message path carries LDK's swapped-AAD Poly1305 tag keyed with receive_auth_key (crypto/streams.rs:62 chachapoly_encrypt_with_swapped_aad), not the RFC 8439 tag with empty AAD; forward hops use plain RFC 8439",
         "offer": {
             "paths": 1,
             "path_context": "OffersContext::InvoiceRequest",

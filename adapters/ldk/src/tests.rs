@@ -619,3 +619,167 @@ fn adapter_identity() {
     assert_eq!(a.name(), "ldk");
     assert_eq!(a.native_profiles(), vec!["ldk-0.2".to_string()]);
 }
+
+// --- Re-signing altered invoices --------------------------------------------
+//
+// To show what LDK accepts beyond its signature check, altered invoices are
+// re-signed with the key LDK derived for the variant. The BOLT 12 Merkle root
+// below is written from the spec text (12-offer-encoding.md, "Signature
+// Calculation"); it is test scaffolding, not an answer of the adapter.
+
+fn tagged(tag: &[u8], msg: &[u8]) -> [u8; 32] {
+    use lightning::bitcoin::hashes::{sha256, Hash, HashEngine};
+    let t = sha256::Hash::hash(tag).to_byte_array();
+    let mut e = sha256::Hash::engine();
+    e.input(&t);
+    e.input(&t);
+    e.input(msg);
+    sha256::Hash::from_engine(e).to_byte_array()
+}
+
+fn branch(a: [u8; 32], b: [u8; 32]) -> [u8; 32] {
+    let (l, g) = if a <= b { (a, b) } else { (b, a) };
+    tagged(b"LnBranch", &[l, g].concat())
+}
+
+fn merkle_root(recs: &[(u64, Vec<u8>)]) -> [u8; 32] {
+    let bytes = |t: u64, v: &[u8]| -> Vec<u8> {
+        let mut out = BigSize(t).encode();
+        out.extend_from_slice(&BigSize(v.len() as u64).encode());
+        out.extend_from_slice(v);
+        out
+    };
+    let first = bytes(recs[0].0, &recs[0].1);
+    let nonce_tag = [b"LnNonce".as_slice(), &first].concat();
+    let mut level: Vec<[u8; 32]> = recs
+        .iter()
+        .filter(|(t, _)| !(240..=1000).contains(t))
+        .map(|(t, v)| {
+            branch(
+                tagged(b"LnLeaf", &bytes(*t, v)),
+                tagged(&nonce_tag, &BigSize(*t).encode()),
+            )
+        })
+        .collect();
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|c| {
+                if c.len() == 2 {
+                    branch(c[0], c[1])
+                } else {
+                    c[0]
+                }
+            })
+            .collect();
+    }
+    level[0]
+}
+
+/// Rewrites `variant`'s invoice with `edit` and signs the result with LDK's key.
+fn resigned(variant: &str, edit: impl FnOnce(&mut Vec<(u64, Vec<u8>)>)) -> Vec<u8> {
+    use lightning::bitcoin::secp256k1::{Message, Secp256k1};
+    let unsigned = rewrite(&invoice(variant), |recs| {
+        recs.retain(|r| r.0 != 240);
+        edit(recs);
+        recs.sort_by_key(|r| r.0);
+    });
+    let mut recs: Vec<(u64, Vec<u8>)> = records::parse(&unsigned)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.tlv_type, r.value.to_vec()))
+        .collect();
+    let digest = tagged(b"lightningstatic_invoicesignature", &merkle_root(&recs));
+    let keys = crate::builder::signing_keypair(variant);
+    let sig = Secp256k1::new().sign_schnorr_no_aux_rand(&Message::from_digest(digest), &keys);
+    recs.push((240, sig.as_ref().to_vec()));
+    recs.sort_by_key(|r| r.0);
+    rewrite(&[], |r| *r = recs)
+}
+
+#[test]
+fn resigning_scaffold_matches_ldks_signature() {
+    // Re-signing an unaltered invoice must give LDK's own bytes back.
+    let name = "ldk_mpp_feature_amount";
+    assert_eq!(resigned(name, |_| {}), invoice(name));
+}
+
+#[test]
+fn unknown_odd_records_are_kept_and_listed() {
+    let bytes = resigned("ldk_one_path_default_expiry", |recs| {
+        recs.push((177, vec![0xab]));
+        recs.push((241, vec![0x01, 0x02]));
+        recs.push((3_000_000_001, vec![]));
+        recs.push((1_000_000_001, vec![0xcd]));
+    });
+    let v: StaticInvoiceView = accepted_view(decode_invoice(&bytes, CREATED_AT));
+    let got: Vec<(u64, String)> = v
+        .unknown
+        .iter()
+        .map(|r| (r.tlv_type, r.hex.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (177, "ab".into()),
+            (241, "0102".into()),
+            (1_000_000_001, "cd".into()),
+            (3_000_000_001, String::new())
+        ]
+    );
+}
+
+#[test]
+fn odd_records_outside_ldks_ranges_are_rejected() {
+    // LDK reads a static invoice as five TLV streams with fixed ranges (offer 1..80,
+    // invoice 160..240, signature 240..=1000, experimental offer 1e9..2e9, experimental
+    // invoice 3e9..) and rejects anything left over (offers/parse.rs ParsedMessage), even
+    // odd types: the invoice request range, 1001..1e9 and 2e9..3e9.
+    for t in [81u64, 159, 1001, 2_000_000_001] {
+        let bytes = resigned("ldk_one_path_default_expiry", |recs| {
+            recs.push((t, vec![0x00]))
+        });
+        let o = decode_invoice(&bytes, CREATED_AT);
+        assert_eq!(rejected_class(o), ReasonClass::InvalidValue, "type {t}");
+    }
+}
+
+#[test]
+fn validly_signed_invoice_with_empty_message_paths_is_accepted() {
+    // The divergence, signed: LDK 0.2.7 accepts a static invoice whose message paths
+    // TLV is present but empty (offers/static_invoice.rs:692 checks presence only).
+    let bytes = resigned("ldk_one_path_default_expiry", |recs| {
+        for r in recs.iter_mut() {
+            if r.0 == 236 {
+                r.1.clear();
+            }
+        }
+    });
+    let v: StaticInvoiceView = accepted_view(decode_invoice(&bytes, CREATED_AT));
+    assert_eq!(v.invoice.message_paths, Some(vec![]));
+}
+
+#[test]
+fn unknown_required_invoice_feature_is_refused_by_the_payer_check() {
+    // Bit 30 (even) is unknown in LDK's BOLT 12 invoice context. The parser accepts it;
+    // the payer's check on receipt refuses it.
+    let bytes = resigned("ldk_one_path_default_expiry", |recs| {
+        recs.push((174, hex::decode(fv(&[30])).unwrap()));
+    });
+    let o = decode_invoice(&bytes, CREATED_AT);
+    let Outcome::Rejected(r) = o else {
+        panic!("{o:?}")
+    };
+    assert_eq!(r.reason, ReasonClass::UnknownRequiredFeature);
+    assert!(r.detail.contains("[30]"), "{}", r.detail);
+}
+
+#[test]
+fn explicit_default_relative_expiry_is_shown_as_present() {
+    let bytes = resigned("ldk_one_path_default_expiry", |recs| {
+        recs.push((166, vec![0x12, 0x75, 0x00]));
+    });
+    let v: StaticInvoiceView = accepted_view(decode_invoice(&bytes, CREATED_AT));
+    assert_eq!(v.invoice.relative_expiry, Some(1_209_600));
+    assert_eq!(v.derived.expires_at, CREATED_AT + 1_209_600);
+}
