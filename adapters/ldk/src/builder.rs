@@ -5,7 +5,7 @@
 //! blinding secrets of the paths, blinded_path/message.rs:101-103 and
 //! blinded_path/payment.rs:133-135); here it is a counter hashed with a fixed
 //! seed, so the bytes are the same on every run. Signatures are BIP340 without
-//! auxiliary randomness (`sign_schnorr_no_aux_rand`, offers/static_invoice.rs:183),
+//! auxiliary randomness (`sign_schnorr_no_aux_rand`, offers/static_invoice.rs:184),
 //! so they are deterministic too.
 
 use lightning::bitcoin::hashes::{sha256, Hash, HashEngine};

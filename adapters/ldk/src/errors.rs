@@ -115,7 +115,7 @@ pub(crate) fn static_invoice_rejection(e: &Bolt12ParseError, input: &[u8]) -> Re
             return Rejection::new(class, format!("{detail} ({site})"));
         }
         Bolt12ParseError::InvalidSemantics(s) => semantic_error_class(s),
-        // Schnorr verification against `invoice_node_id` failed (offers/static_invoice.rs:647).
+        // Schnorr verification against `invoice_node_id` failed (offers/static_invoice.rs:652).
         Bolt12ParseError::InvalidSignature(_) => ReasonClass::InvalidSignature,
     };
     Rejection::new(class, detail)

@@ -104,7 +104,7 @@ fn view(invoice: &StaticInvoice) -> Result<StaticInvoiceView, String> {
 
     let offer = OfferFields {
         // LDK exposes one chain, `chain()`, which is the implied (bitcoin) chain when
-        // `offer_chains` is absent or empty (offers/static_invoice.rs:207-210) and rejects
+        // `offer_chains` is absent or empty (offers/static_invoice.rs:489-492) and rejects
         // more than one (UnexpectedChain). Presence and emptiness come from the record.
         chains: record(records::OFFER_CHAINS).map(|r| {
             if r.value.is_empty() {
@@ -152,7 +152,7 @@ fn view(invoice: &StaticInvoice) -> Result<StaticInvoiceView, String> {
         ),
         created_at: Some(invoice.created_at().as_secs()),
         // `relative_expiry()` returns DEFAULT_RELATIVE_EXPIRY (14 days) when absent
-        // (offers/static_invoice.rs:538-540); presence comes from the record.
+        // (offers/static_invoice.rs:542-544); presence comes from the record.
         relative_expiry: match record(records::INVOICE_RELATIVE_EXPIRY) {
             None => None,
             Some(_) => Some(

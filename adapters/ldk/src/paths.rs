@@ -70,7 +70,7 @@ pub(crate) fn payinfo_view(p: &BlindedPayInfo) -> PayInfoView {
 /// `BlindedMessagePath::from_blinded_path` (blinded_path/message.rs:246); a
 /// 9-byte `sciddir_or_pubkey` has no public constructor, so the path's BOLT 12
 /// encoding is handed to LDK's `Readable` for `BlindedMessagePath` instead
-/// (which also rejects a path without hops, blinded_path/mod.rs:165-167).
+/// (which also rejects a path without hops, blinded_path/mod.rs:167-169).
 pub(crate) fn message_path_from_view(v: &BlindedPathView) -> Result<BlindedMessagePath, String> {
     let first = hex::decode(&v.first_node_id).map_err(|e| format!("first_node_id: {e}"))?;
     let path_key = hex::decode(&v.first_path_key).map_err(|e| format!("first_path_key: {e}"))?;
