@@ -783,3 +783,37 @@ fn explicit_default_relative_expiry_is_shown_as_present() {
     assert_eq!(v.invoice.relative_expiry, Some(1_209_600));
     assert_eq!(v.derived.expires_at, CREATED_AT + 1_209_600);
 }
+
+#[test]
+fn builder_output_is_pinned() {
+    // SHA256 of each invoice LDK builds: the bytes must not change across runs or
+    // machines (a change means LDK's builder or the fixed inputs changed).
+    use lightning::bitcoin::hashes::{sha256, Hash};
+    let got: Vec<(String, String)> = build_static_invoices_with_ldk()
+        .into_iter()
+        .map(|(n, b, _)| (n, sha256::Hash::hash(&b).to_string()))
+        .collect();
+    let want = [
+        (
+            "ldk_one_path_default_expiry",
+            "09ad5f66348c869ddb153429209e9467faad5bea0d5ff3a87e824d3dcf338704",
+        ),
+        (
+            "ldk_two_paths_relative_expiry",
+            "3206963c95c07dbb57e65fee888b7e56ba5d750121b951e9d69e1b00970f186b",
+        ),
+        (
+            "ldk_mpp_feature_amount",
+            "8cb163e1f4d7f91078dbc4c20b364136ba9c68469fc4bfcd229638d5dd61f8ac",
+        ),
+        (
+            "ldk_testnet_fallback_quantity",
+            "fce945be445365a6c0ec35d8b4c105ad469eec6bd856a2d33a2ef7646ed8531e",
+        ),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(n, h)| (n.to_string(), h.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
