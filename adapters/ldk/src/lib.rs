@@ -1,0 +1,164 @@
+//! The real LDK (the `lightning` crate, pinned to `=0.2.7`) behind the async
+//! payments conformance suite's [`Adapter`] trait.
+//!
+//! Every answer comes from LDK's public API: its parsers, accessors, builders
+//! and writers. Nothing of LDK is copied here; where a behaviour matters, a
+//! comment cites the LDK source it was read from (paths are relative to
+//! `lightning-0.2.7/src/`).
+//!
+//! # Numbers and profiles
+//!
+//! LDK's wire numbers are compiled in (e.g. `hold_htlc` is TLV 75537, the
+//! static invoice's message paths are TLV 236, `option_htlc_hold` is bit
+//! 152/153). The adapter therefore **ignores the numbers of the profile it is
+//! given**: it always answers as LDK does. Its native profile is `ldk-0.2`;
+//! under any other profile the divergences are LDK's own, and the harness
+//! records them as data.
+//!
+//! # Untrusted input
+//!
+//! LDK reads untrusted bytes here. Every operation runs inside
+//! [`std::panic::catch_unwind`]; a panic in LDK (or in this adapter) becomes
+//! a [`ReasonClass::Internal`] rejection, never a crash of the suite.
+
+#![warn(missing_docs)]
+
+mod builder;
+mod errors;
+mod features;
+mod htlc;
+mod invoice;
+mod paths;
+mod records;
+
+pub use builder::build_static_invoices_with_ldk;
+
+use asyncpay_adapter::{Adapter, Operation, Outcome, Profile, ReasonClass, Rejection};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The name of the adapter, used in trial names.
+pub const ADAPTER_NAME: &str = "ldk";
+
+/// The profile whose numbers LDK 0.2.7 puts on the wire.
+pub const NATIVE_PROFILE: &str = "ldk-0.2";
+
+/// The `lightning` crate version this adapter is built against.
+pub const LDK_VERSION: &str = "0.2.7";
+
+/// LDK 0.2.7 behind the suite's [`Adapter`] trait.
+///
+/// Supported operations: `static_invoice.decode`, `update_add_htlc.decode`,
+/// `update_add_htlc.encode`, `revoke_and_ack.decode`, `revoke_and_ack.encode`
+/// and `features.check`. Every other operation answers
+/// [`Outcome::Unsupported`] with the reason.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LdkAdapter;
+
+impl LdkAdapter {
+    /// A new adapter (it holds no state).
+    pub fn new() -> LdkAdapter {
+        LdkAdapter
+    }
+}
+
+impl Adapter for LdkAdapter {
+    fn name(&self) -> &str {
+        ADAPTER_NAME
+    }
+
+    fn native_profiles(&self) -> Vec<String> {
+        vec![NATIVE_PROFILE.to_string()]
+    }
+
+    /// Performs `op` with LDK. `profile` is not consulted: LDK's numbers are
+    /// fixed at compile time (see the crate documentation).
+    fn execute(&self, op: &Operation, _profile: &Profile) -> Outcome {
+        guarded(op.name(), || dispatch(op))
+    }
+}
+
+/// Runs `f`, turning a panic (in LDK or in the adapter) into an `Internal` rejection.
+pub(crate) fn guarded(op_name: &str, f: impl FnOnce() -> Outcome) -> Outcome {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(outcome) => outcome,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".to_string());
+            Outcome::Rejected(Rejection::new(
+                ReasonClass::Internal,
+                format!("panic while running {op_name} with LDK {LDK_VERSION}: {what}"),
+            ))
+        }
+    }
+}
+
+/// Performs `op` with LDK (unguarded; see [`guarded`]).
+pub(crate) fn dispatch(op: &Operation) -> Outcome {
+    match op {
+        Operation::DecodeStaticInvoice(input) => invoice::decode(input),
+        Operation::EncodeStaticInvoice(_) => {
+            Outcome::unsupported(UNSUPPORTED_STATIC_INVOICE_ENCODE)
+        }
+        Operation::DecodeUpdateAddHtlc(input) => htlc::decode_update_add(&input.hex),
+        Operation::EncodeUpdateAddHtlc(view) => htlc::encode_update_add(view),
+        Operation::DecodeRevokeAndAck(input) => htlc::decode_revoke_and_ack(&input.hex),
+        Operation::EncodeRevokeAndAck(view) => htlc::encode_revoke_and_ack(view),
+        Operation::CheckFeatures(input) => features::check(input),
+        Operation::BuildBlindedPath(_) => Outcome::unsupported(UNSUPPORTED_BLINDED_PATH_BUILD),
+        Operation::UnblindHop(_) => Outcome::unsupported(UNSUPPORTED_BLINDED_PATH_UNBLIND),
+        Operation::BuildOnionMessage(_) => Outcome::unsupported(UNSUPPORTED_ONION_MESSAGE_BUILD),
+        Operation::PeelOnionMessage(_) => Outcome::unsupported(UNSUPPORTED_ONION_MESSAGE_PEEL),
+        Operation::RunScenario(_) => Outcome::unsupported(UNSUPPORTED_SCENARIO),
+    }
+}
+
+/// Why `static_invoice.encode` is unsupported.
+const UNSUPPORTED_STATIC_INVOICE_ENCODE: &str =
+    "LDK 0.2.7 cannot write a static invoice from given fields signed with a given key: \
+     the only public constructor is StaticInvoiceBuilder::for_offer_using_derived_keys \
+     (offers/static_invoice.rs:123), which needs an LDK-built Offer whose issuer signing key \
+     is derived from an ExpandedKey and a Nonce (Offer::verify, offers/offer.rs:764) and \
+     rejects any other signing key (InvalidSigningPubkey); it also cannot write arbitrary \
+     offer/invoice records (no setter for offer features, unknown records, payment_hash or \
+     amount). Invoices LDK does build are exported by build_static_invoices_with_ldk().";
+
+/// Why `blinded_path.build` is unsupported.
+const UNSUPPORTED_BLINDED_PATH_BUILD: &str =
+    "not wired yet: LDK 0.2.7 builds blinded message paths only from its own encrypted_data \
+     (BlindedMessagePath::new(intermediate_nodes, recipient, ReceiveAuthKey, MessageContext, \
+     EntropySource, secp), blinded_path/message.rs:68, writes LDK's ForwardTlvs/ReceiveTlvs \
+     with padding and an authenticated context); it cannot encrypt caller-given \
+     encrypted_data_tlvs, and the session key comes from the EntropySource";
+
+/// Why `blinded_path.unblind` is unsupported.
+const UNSUPPORTED_BLINDED_PATH_UNBLIND: &str =
+    "not wired yet: LDK 0.2.7 has no public function that decrypts one hop's \
+     encrypted_recipient_data with a given node secret and path key; it happens inside \
+     peel_onion_message (onion_message/messenger.rs:1140) and \
+     BlindedMessagePath::advance_path_by_one (blinded_path/message.rs:187), both of which \
+     also parse the plaintext as LDK's own control TLVs";
+
+/// Why `onion_message.build` is unsupported.
+const UNSUPPORTED_ONION_MESSAGE_BUILD: &str =
+    "not wired yet: LDK 0.2.7's create_onion_message (onion_message/messenger.rs:1058) \
+     builds an onion message from an OnionMessagePath, contents and a reply path, taking the \
+     session key and the packet's prng seed from an EntropySource; a deterministic \
+     EntropySource and a NodeSigner are needed to reproduce given bytes";
+
+/// Why `onion_message.peel` is unsupported.
+const UNSUPPORTED_ONION_MESSAGE_PEEL: &str =
+    "not wired yet: LDK 0.2.7's peel_onion_message (onion_message/messenger.rs:1140) peels \
+     with a NodeSigner (ecdh and get_receive_auth_key) and a CustomOnionMessageHandler; an \
+     adapter-side NodeSigner holding the given node secret is needed";
+
+/// Why `scenario.run` is unsupported.
+const UNSUPPORTED_SCENARIO: &str =
+    "not wired yet: running LDK's ChannelManager in release scenarios needs the \
+     `_test_utils` feature of lightning 0.2.7 (ln::functional_test_utils), which this \
+     adapter does not enable";
+
+#[cfg(test)]
+mod tests;
