@@ -80,7 +80,17 @@ fn arb_uah(p: &Profile) -> impl Strategy<Value = UpdateAddHtlcView> {
         arb_unknown(known),
     )
         .prop_map(
-            |(channel_id, id, amount_msat, payment_hash, cltv_expiry, seed, path_key, hold, unknown)| {
+            |(
+                channel_id,
+                id,
+                amount_msat,
+                payment_hash,
+                cltv_expiry,
+                seed,
+                path_key,
+                hold,
+                unknown,
+            )| {
                 UpdateAddHtlcView {
                     channel_id: hex::encode(channel_id),
                     id,
@@ -127,13 +137,15 @@ fn arb_raa(p: &Profile) -> impl Strategy<Value = RevokeAndAckView> {
         prop::option::of(prop::collection::vec(rp, 0..3)),
         arb_unknown(vec![p.numbers.release_paths]),
     )
-        .prop_map(|(channel_id, secret, point, release_paths, unknown)| RevokeAndAckView {
-            channel_id: hex::encode(channel_id),
-            per_commitment_secret: hex::encode(secret),
-            next_per_commitment_point: point,
-            release_paths,
-            unknown,
-        })
+        .prop_map(
+            |(channel_id, secret, point, release_paths, unknown)| RevokeAndAckView {
+                channel_id: hex::encode(channel_id),
+                per_commitment_secret: hex::encode(secret),
+                next_per_commitment_point: point,
+                release_paths,
+                unknown,
+            },
+        )
 }
 
 fn bigsize_len(v: u64) -> usize {

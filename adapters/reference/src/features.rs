@@ -121,8 +121,8 @@ pub fn check(bytes: &[u8], context: &str, profile: &Profile) -> Result<FeaturesV
 
 /// Operation `features.check`.
 pub fn check_op(input: &CheckFeatures, profile: &Profile) -> Outcome {
-    let r = crate::wire::unhex(&input.hex, "features")
-        .and_then(|b| check(&b, &input.context, profile));
+    let r =
+        crate::wire::unhex(&input.hex, "features").and_then(|b| check(&b, &input.context, profile));
     match r {
         Ok(v) => Outcome::accepted(&v),
         Err(e) => Outcome::Rejected(e),

@@ -263,7 +263,10 @@ fn with_htlc_id(profile: &Profile) -> Result<bool, Rejection> {
         FORMAT_HTLC_ID_AND_PATH => Ok(true),
         other => Err(reject(
             ReasonClass::Internal,
-            format!("profile {}: unknown release_paths_format {other}", profile.name),
+            format!(
+                "profile {}: unknown release_paths_format {other}",
+                profile.name
+            ),
         )),
     }
 }

@@ -16,7 +16,7 @@
 //! encrypted data is a fixed pattern, not an encryption (the route blinding
 //! construction has its own area).
 
-use crate::vectors::{Expected, FileBuilder, FlagNote, TestVector, Verdict, VectorFile};
+use crate::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::features::{FeatureState, FeaturesView};
 use asyncpay_adapter::htlc::{ReleasePath, RevokeAndAckView, UpdateAddHtlcView};
@@ -415,6 +415,16 @@ fn hex_input(b: &[u8]) -> Value {
     json!({ "hex": hex::encode(b) })
 }
 
+/// An invalid-input case: id, description, requirements, flags, bytes, reason.
+type RawCase<'a> = (
+    &'a str,
+    String,
+    Vec<&'a str>,
+    Vec<&'a str>,
+    Vec<u8>,
+    ReasonClass,
+);
+
 const UAH_DECODE: &str = "update_add_htlc.decode";
 const UAH_ENCODE: &str = "update_add_htlc.encode";
 const RAA_DECODE: &str = "revoke_and_ack.decode";
@@ -435,31 +445,73 @@ fn notes(b: &mut FileBuilder, p: &Profile) {
         &format!("The update_add_htlc carries the hold_htlc TLV (type {} under this profile), whose data is empty.", p.numbers.hold_htlc),
         Some("A node that misses it forwards an HTLC the sender asked it to hold until the recipient releases it."),
         &[R_UAH_HOLD, R_UAH_W_HOLD]));
-    b.note("BlindedPathTlv", note("Functionality",
-        "The update_add_htlc carries the blinded_path TLV (type 0) with a path_key point.",
-        None, &[R_UAH_BLINDED, R_UAH_W_PATH_KEY]));
+    b.note(
+        "BlindedPathTlv",
+        note(
+            "Functionality",
+            "The update_add_htlc carries the blinded_path TLV (type 0) with a path_key point.",
+            None,
+            &[R_UAH_BLINDED, R_UAH_W_PATH_KEY],
+        ),
+    );
     b.note("HoldHtlcNotEmpty", note("MalformedInput",
         "The hold_htlc TLV carries data; its definition has none, so the length is not the one the known encoding requires.",
         Some("A reader that ignores the extra bytes accepts a stream BOLT 1 says to fail."),
         &[R_TLV_KNOWN_LEN, R_UAH_HOLD]));
-    b.note("UnknownOddTlv", note("Compatibility",
-        "An unknown odd TLV record; a reader ignores it (the view lists it in `unknown`).",
-        Some("Rejecting it breaks forward compatibility."), &[R_TLV_ODD]));
-    b.note("UnknownEvenTlv", note("MalformedInput",
-        "An unknown even TLV record; a reader fails the stream.",
-        Some("Accepting it lets a peer's required extension be silently ignored."), &[R_TLV_EVEN]));
-    b.note("TlvOrder", note("MalformedInput",
-        "TLV types not strictly increasing (out of order, or the same type twice).",
-        None, &[R_TLV_ORDER]));
-    b.note("NonMinimalBigSize", note("MalformedInput",
-        "A TLV type or length is not minimally encoded.",
-        None, &[R_TLV_MINIMAL]));
-    b.note("Truncated", note("MalformedInput",
-        "The message or a value ends before its declared or fixed length.",
-        None, &[R_MSG_SHORT, R_TLV_LENGTH]));
-    b.note("WrongMessageType", note("MalformedInput",
-        "The 2-byte type prefix names another message.",
-        None, &[R_UAH_FORMAT, R_RAA_FORMAT]));
+    b.note(
+        "UnknownOddTlv",
+        note(
+            "Compatibility",
+            "An unknown odd TLV record; a reader ignores it (the view lists it in `unknown`).",
+            Some("Rejecting it breaks forward compatibility."),
+            &[R_TLV_ODD],
+        ),
+    );
+    b.note(
+        "UnknownEvenTlv",
+        note(
+            "MalformedInput",
+            "An unknown even TLV record; a reader fails the stream.",
+            Some("Accepting it lets a peer's required extension be silently ignored."),
+            &[R_TLV_EVEN],
+        ),
+    );
+    b.note(
+        "TlvOrder",
+        note(
+            "MalformedInput",
+            "TLV types not strictly increasing (out of order, or the same type twice).",
+            None,
+            &[R_TLV_ORDER],
+        ),
+    );
+    b.note(
+        "NonMinimalBigSize",
+        note(
+            "MalformedInput",
+            "A TLV type or length is not minimally encoded.",
+            None,
+            &[R_TLV_MINIMAL],
+        ),
+    );
+    b.note(
+        "Truncated",
+        note(
+            "MalformedInput",
+            "The message or a value ends before its declared or fixed length.",
+            None,
+            &[R_MSG_SHORT, R_TLV_LENGTH],
+        ),
+    );
+    b.note(
+        "WrongMessageType",
+        note(
+            "MalformedInput",
+            "The 2-byte type prefix names another message.",
+            None,
+            &[R_UAH_FORMAT, R_RAA_FORMAT],
+        ),
+    );
     b.note("InvalidPoint", note("MalformedInput",
         "A field that must be a secp256k1 point (33 bytes, compressed) is not one, or not 33 bytes.",
         None, &[R_UAH_BLINDED, R_RAA_FORMAT]));
@@ -485,19 +537,37 @@ fn notes(b: &mut FileBuilder, p: &Profile) {
         "Uses the number another profile assigns to the same item (the draft and LDK 0.2 differ). Under this profile the number is unknown, so its parity decides: odd is ignored, even is rejected.",
         Some("A node speaking one profile silently ignores, or refuses, the other's hold_htlc, release paths or feature bit."),
         &[R_TLV_ODD, R_TLV_EVEN, R_INIT_EVEN, R_INIT_ODD]));
-    b.note("LdkSkimmedFee", note("Interop",
-        "Carries TLV 65537, LDK's skimmed_fee_msat (an odd custom record), next to hold_htlc.",
-        None, &[R_TLV_ODD]));
+    b.note(
+        "LdkSkimmedFee",
+        note(
+            "Interop",
+            "Carries TLV 65537, LDK's skimmed_fee_msat (an odd custom record), next to hold_htlc.",
+            None,
+            &[R_TLV_ODD],
+        ),
+    );
     b.note("FeatureDependency", note("MalformedInput",
         "option_htlc_hold (or another feature) is set without a feature it depends on (option_htlc_hold depends on option_onion_messages).",
         Some("A reader that does not check lets a peer advertise holding HTLCs without being able to carry the onion messages that release them."),
         &[R_F_W_DEPS, R_INIT_DEPS, R_F_HOLD]));
-    b.note("UnknownRequiredFeature", note("MalformedInput",
-        "An even feature bit the reader does not know.",
-        None, &[R_INIT_EVEN, R_NA_EVEN]));
-    b.note("BothFeatureBits", note("Compatibility",
-        "Both bits of option_htlc_hold are set; a reader treats the feature as mandatory.",
-        None, &[R_F_BOTH]));
+    b.note(
+        "UnknownRequiredFeature",
+        note(
+            "MalformedInput",
+            "An even feature bit the reader does not know.",
+            None,
+            &[R_INIT_EVEN, R_NA_EVEN],
+        ),
+    );
+    b.note(
+        "BothFeatureBits",
+        note(
+            "Compatibility",
+            "Both bits of option_htlc_hold are set; a reader treats the feature as mandatory.",
+            None,
+            &[R_F_BOTH],
+        ),
+    );
     b.note("NodeAnnouncementLeniency", note("SpecGap",
         "In a node_announcement, BOLT 7 only says a reader SHOULD NOT connect to (and MUST NOT route through) a node with unknown even bits, and has no reader rule on feature dependencies; refusing the vector and accepting it (with the expected view) both conform. The reference refuses.",
         None, &[R_NA_EVEN, R_F_W_DEPS]));
@@ -595,7 +665,8 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         b,
         Rec {
             id: "uah-hold-unknown-odd",
-            description: "update_add_htlc with hold_htlc between unknown odd TLVs, which are ignored".into(),
+            description:
+                "update_add_htlc with hold_htlc between unknown odd TLVs, which are ignored".into(),
             requirements: &[R_UAH_HOLD, R_TLV_ODD],
             flags: &["HoldHtlc", "UnknownOddTlv"],
         },
@@ -611,7 +682,8 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         b,
         Rec {
             id: "uah-hold-ldk-skimmed-fee",
-            description: "update_add_htlc with hold_htlc and LDK's skimmed_fee_msat (65537, odd)".into(),
+            description: "update_add_htlc with hold_htlc and LDK's skimmed_fee_msat (65537, odd)"
+                .into(),
             requirements: &[R_UAH_HOLD, R_TLV_ODD],
             flags: &["HoldHtlc", "UnknownOddTlv", "LdkSkimmedFee"],
         },
@@ -638,7 +710,12 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         } else {
             let mut bytes = uah_fixed(&plain, 128);
             bytes.extend(record(*foreign, &[]));
-            b.test(invalid(r, UAH_DECODE, hex_input(&bytes), ReasonClass::UnknownEvenType));
+            b.test(invalid(
+                r,
+                UAH_DECODE,
+                hex_input(&bytes),
+                ReasonClass::UnknownEvenType,
+            ));
         }
     }
 
@@ -648,7 +725,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         o.extend_from_slice(tlvs);
         o
     };
-    let cases: Vec<(&str, String, Vec<&str>, Vec<&str>, Vec<u8>, ReasonClass)> = vec![
+    let cases: Vec<RawCase<'_>> = vec![
         (
             "uah-hold-nonempty",
             format!("hold_htlc (type {hold}) with one byte of data"),
@@ -853,7 +930,8 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
         b,
         Rec {
             id: "raa-two-paths",
-            description: "revoke_and_ack with two release paths, the second introduced by a sciddir".into(),
+            description:
+                "revoke_and_ack with two release paths, the second introduced by a sciddir".into(),
             requirements: &[R_RAA_FORMAT, R_RAA_RELEASE],
             flags: &["ReleasePaths"],
         },
@@ -870,7 +948,9 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
         b,
         Rec {
             id: "raa-one-path-unknown-odd",
-            description: "revoke_and_ack with one release path and unknown odd TLVs, which are ignored".into(),
+            description:
+                "revoke_and_ack with one release path and unknown odd TLVs, which are ignored"
+                    .into(),
             requirements: &[R_RAA_RELEASE, R_TLV_ODD],
             flags: &["ReleasePaths", "UnknownOddTlv"],
         },
@@ -894,7 +974,9 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
         hex_input(&raa_bytes(&empty, p)),
         Expected::default(),
     );
-    t.comment = "The reference accepts with release_paths: []; LDK 0.2 accepts as if the TLV were absent.".into();
+    t.comment =
+        "The reference accepts with release_paths: []; LDK 0.2 accepts as if the TLV were absent."
+            .into();
     b.test(t);
 
     // Zero hops: acceptable, with the declared view for an implementation that accepts.
@@ -924,7 +1006,9 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
             reason: Some(ReasonClass::InvalidBlindedPath),
         },
     );
-    t.comment = "The reference and LDK 0.2 reject (invalid_blinded_path / DecodeError::InvalidValue).".into();
+    t.comment =
+        "The reference and LDK 0.2 reject (invalid_blinded_path / DecodeError::InvalidValue)."
+            .into();
     b.test(t);
 
     // Malformed release paths.
@@ -951,9 +1035,15 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
     let mut bad_next = raa_fixed(&plain, 133);
     bad_next[2 + 32 + 32..].copy_from_slice(&bad_point());
     let (first, second) = if rel < 1 { (1, rel) } else { (rel, 1) };
-    let order_vals = |t: u64| if t == rel { one_value.clone() } else { vec![0x01] };
+    let order_vals = |t: u64| {
+        if t == rel {
+            one_value.clone()
+        } else {
+            vec![0x01]
+        }
+    };
 
-    let cases: Vec<(&str, String, Vec<&str>, Vec<&str>, Vec<u8>, ReasonClass)> = vec![
+    let cases: Vec<RawCase<'_>> = vec![
         (
             "raa-release-path-hop-missing",
             "release path announcing 2 hops but carrying 1".into(),
@@ -1092,7 +1182,12 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
         } else {
             let mut bytes = raa_fixed(&plain, 133);
             bytes.extend(record(*foreign, &value));
-            b.test(invalid(r, RAA_DECODE, hex_input(&bytes), ReasonClass::UnknownEvenType));
+            b.test(invalid(
+                r,
+                RAA_DECODE,
+                hex_input(&bytes),
+                ReasonClass::UnknownEvenType,
+            ));
         }
     }
 
@@ -1145,7 +1240,13 @@ fn feature_tests(b: &mut FileBuilder, p: &Profile) {
         /// `None`: valid; `Some((reason, acceptable))`.
         reject: Option<(ReasonClass, bool)>,
     }
-    let f = |id: &str, d: String, ctx: &'static str, bits: Vec<u16>, reqs: Vec<&'static str>, flags: Vec<&'static str>, reject: Option<(ReasonClass, bool)>| F {
+    let f = |id: &str,
+             d: String,
+             ctx: &'static str,
+             bits: Vec<u16>,
+             reqs: Vec<&'static str>,
+             flags: Vec<&'static str>,
+             reject: Option<(ReasonClass, bool)>| F {
         id: id.into(),
         description: d,
         context: ctx,
@@ -1246,8 +1347,11 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     feature_tests(&mut b, profile);
     let file = b.finish();
     // Keep only the notes of flags used, so the header explains exactly what the file uses.
-    let used: std::collections::BTreeSet<String> =
-        file.tests.iter().flat_map(|t| t.flags.iter().cloned()).collect();
+    let used: std::collections::BTreeSet<String> = file
+        .tests
+        .iter()
+        .flat_map(|t| t.flags.iter().cloned())
+        .collect();
     let mut file = file;
     file.notes.retain(|k, _| used.contains(k));
     Some(file)
@@ -1276,10 +1380,17 @@ mod tests {
         for p in profiles() {
             let file = generate(&p).expect("both profiles have a hold_htlc area");
             file.check_structure().expect("structure");
-            assert!(file.tests.len() >= 20, "{}: {} tests", p.name, file.tests.len());
+            assert!(
+                file.tests.len() >= 20,
+                "{}: {} tests",
+                p.name,
+                file.tests.len()
+            );
             for t in &file.tests {
                 assert!(
-                    t.requirements.iter().all(|r| REQUIREMENTS.contains(&r.as_str())),
+                    t.requirements
+                        .iter()
+                        .all(|r| REQUIREMENTS.contains(&r.as_str())),
                     "{}: unlisted requirement",
                     t.id
                 );
@@ -1300,12 +1411,19 @@ mod tests {
                         }
                     }
                     (Verdict::Acceptable, Outcome::Rejected(_)) => {}
-                    _ => panic!("{} {}: expected {:?}, got {:?}", p.name, t.id, t.result, out),
+                    _ => panic!(
+                        "{} {}: expected {:?}, got {:?}",
+                        p.name, t.id, t.result, out
+                    ),
                 }
                 if let (Verdict::Invalid, Outcome::Rejected(r), Some(reason)) =
                     (t.result, &out, t.expected.reason)
                 {
-                    assert_eq!(r.reason, reason, "{} {}: reason class ({})", p.name, t.id, r.detail);
+                    assert_eq!(
+                        r.reason, reason,
+                        "{} {}: reason class ({})",
+                        p.name, t.id, r.detail
+                    );
                 }
             }
         }
