@@ -37,31 +37,36 @@ pub const SPEC_COMMIT: &str = "3a7505e0fee9941b0c866b15e42ca4ac375ad6fe";
 const KNOWN_NUMBERS: &[(u64, u64, &str, u16)] =
     &[(2, 0, "paths", 52), (75537, 75537, "htlc_id_and_path", 152)];
 
-// Requirement ids used by this area.
-const R_UAH_FORMAT: &str = "bolt02/update-add-htlc/reader/message-format";
-const R_UAH_HOLD: &str = "bolt02/update-add-htlc/reader/hold-htlc-tlv";
-const R_UAH_BLINDED: &str = "bolt02/update-add-htlc/reader/blinded-path-tlv";
-const R_UAH_W_HOLD: &str = "bolt02/update-add-htlc/writer/hold-htlc-tlv";
-const R_UAH_W_PATH_KEY: &str = "bolt02/update-add-htlc/writer/set-path-key";
-const R_RAA_FORMAT: &str = "bolt02/revoke-and-ack/reader/message-format";
-const R_RAA_RELEASE: &str = "bolt02/revoke-and-ack/reader/release-paths-tlv";
-const R_RAA_W_AT_LEAST_ONE: &str = "bolt02/revoke-and-ack/writer/release-paths-at-least-one";
-const R_RAA_W_FORMAT: &str = "bolt02/revoke-and-ack/writer/message-format";
-const R_TLV_ORDER: &str = "bolt01/tlv/reader/strictly-increasing";
-const R_TLV_MINIMAL: &str = "bolt01/tlv/reader/minimal-encoding";
-const R_TLV_LENGTH: &str = "bolt01/tlv/reader/length-exceeds-message";
-const R_TLV_KNOWN_LEN: &str = "bolt01/tlv/reader/known-type-length";
-const R_TLV_EVEN: &str = "bolt01/tlv/reader/unknown-even";
-const R_TLV_ODD: &str = "bolt01/tlv/reader/unknown-odd";
-const R_MSG_SHORT: &str = "bolt01/message/reader/insufficient-length";
-const R_F_HOLD: &str = "bolt09/features/reader/option-htlc-hold";
-const R_F_W_DEPS: &str = "bolt09/features/writer/transitive-dependencies";
-const R_F_BOTH: &str = "bolt09/features/reader/both-bits-mandatory";
-const R_INIT_EVEN: &str = "bolt01/init/reader/unknown-even-feature";
-const R_INIT_ODD: &str = "bolt01/init/reader/unknown-odd-feature";
-const R_INIT_DEPS: &str = "bolt01/init/reader/transitive-dependencies";
-const R_INIT_W_MINLEN: &str = "bolt01/init/writer/minimal-features-length";
-const R_NA_EVEN: &str = "bolt07/node-announcement/reader/unknown-even-feature";
+// Requirement ids used by this area. Ids that exist in the catalogue
+// (vectors/requirements.json on main) are used as they are; the others
+// (marked NEW) are statements the catalogue does not list yet.
+const R_UAH_FORMAT: &str = "bolt2/hold-htlc/receiving-node/update-add-htlc-format"; // NEW
+const R_UAH_HOLD: &str = "bolt2/hold-htlc/receiving-node/hold-htlc-tlv"; // NEW
+const R_UAH_BLINDED: &str = "bolt2/hold-htlc/receiving-node/blinded-path-tlv"; // NEW
+const R_UAH_W_HOLD: &str = "bolt2/hold-htlc/sending-node/hold-htlc-tlv"; // NEW
+const R_UAH_W_PATH_KEY: &str = "bolt2/hold-htlc/sending-node/path-key-in-blinded-route";
+const R_RAA_FORMAT: &str = "bolt2/reply-paths/receiving-node/revoke-and-ack-format"; // NEW
+const R_RAA_RELEASE: &str = "bolt2/reply-paths/receiving-node/release-message-paths-tlv"; // NEW
+const R_RAA_W_AT_LEAST_ONE: &str = "bolt2/reply-paths/holding-node/release-message-paths";
+const R_RAA_W_FORMAT: &str = "bolt2/reply-paths/sending-node/revoke-and-ack-format"; // NEW
+const R_TLV_ORDER: &str = "bolt1/tlv/reader/not-strictly-increasing";
+const R_TLV_DUP: &str = "bolt1/tlv/reader/duplicate-type";
+const R_TLV_MINIMAL: &str = "bolt1/tlv/reader/non-minimal-bigsize";
+const R_TLV_LENGTH: &str = "bolt1/tlv/reader/length-overrun";
+const R_TLV_KNOWN_LEN: &str = "bolt1/tlv/reader/known-type-bad-length";
+const R_TLV_EVEN: &str = "bolt1/tlv/reader/unknown-even";
+const R_TLV_ODD: &str = "bolt1/tlv/reader/unknown-odd";
+const R_TLV_W_ORDER: &str = "bolt1/tlv/writer/strictly-increasing";
+const R_TLV_W_MINIMAL: &str = "bolt1/tlv/writer/minimal-type-length";
+const R_MSG_SHORT: &str = "bolt1/message/receiving-node/insufficient-length"; // NEW
+const R_F_HOLD: &str = "bolt9/features/receiving-node/option-htlc-hold"; // NEW
+const R_F_W_DEPS: &str = "bolt9/features/origin-node/transitive-dependencies";
+const R_F_BOTH: &str = "bolt9/features/receiving-node/both-bits-mandatory";
+const R_INIT_EVEN: &str = "bolt1/features/receiving-node/unknown-even-init-bit";
+const R_INIT_ODD: &str = "bolt1/features/receiving-node/unknown-odd-init-bit";
+const R_INIT_DEPS: &str = "bolt1/features/receiving-node/missing-dependency";
+const R_INIT_W_MINLEN: &str = "bolt1/features/sending-node/minimal-length"; // NEW
+const R_NA_EVEN: &str = "bolt7/node-announcement/receiving-node/unknown-even-bits"; // NEW
 
 /// Every requirement id this area uses.
 pub const REQUIREMENTS: &[&str] = &[
@@ -75,11 +80,14 @@ pub const REQUIREMENTS: &[&str] = &[
     R_RAA_W_AT_LEAST_ONE,
     R_RAA_W_FORMAT,
     R_TLV_ORDER,
+    R_TLV_DUP,
     R_TLV_MINIMAL,
     R_TLV_LENGTH,
     R_TLV_KNOWN_LEN,
     R_TLV_EVEN,
     R_TLV_ODD,
+    R_TLV_W_ORDER,
+    R_TLV_W_MINIMAL,
     R_MSG_SHORT,
     R_F_HOLD,
     R_F_W_DEPS,
@@ -482,7 +490,7 @@ fn notes(b: &mut FileBuilder, p: &Profile) {
             "MalformedInput",
             "TLV types not strictly increasing (out of order, or the same type twice).",
             None,
-            &[R_TLV_ORDER],
+            &[R_TLV_ORDER, R_TLV_DUP],
         ),
     );
     b.note(
@@ -532,7 +540,7 @@ fn notes(b: &mut FileBuilder, p: &Profile) {
         None, &[R_RAA_RELEASE]));
     b.note("Encode", note("Functionality",
         "A writer test: encode the given view; the expected answer is the canonical encoding, TLVs in increasing type order with minimal BigSize.",
-        None, &[R_UAH_W_HOLD, R_RAA_W_FORMAT]));
+        None, &[R_UAH_W_HOLD, R_RAA_W_FORMAT, R_TLV_W_ORDER, R_TLV_W_MINIMAL]));
     b.note("ProfileCollision", note("Interop",
         "Uses the number another profile assigns to the same item (the draft and LDK 0.2 differ). Under this profile the number is unknown, so its parity decides: odd is ignored, even is rejected.",
         Some("A node speaking one profile silently ignores, or refuses, the other's hold_htlc, release paths or feature bit."),
@@ -753,7 +761,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "uah-duplicate-hold",
             "hold_htlc twice".into(),
-            vec![R_TLV_ORDER],
+            vec![R_TLV_DUP],
             vec!["TlvOrder", "HoldHtlc"],
             with_tlvs(&stream(&[(hold, vec![]), (hold, vec![])])),
             ReasonClass::TlvDuplicate,
@@ -857,7 +865,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
             "uah-encode-blinded-hold-unknown",
             "encode update_add_htlc with blinded_path, hold_htlc and unknown odd TLVs (written in type order)",
             &held_unknown,
-            &[R_UAH_W_HOLD, R_UAH_W_PATH_KEY],
+            &[R_UAH_W_HOLD, R_UAH_W_PATH_KEY, R_TLV_W_ORDER, R_TLV_W_MINIMAL],
         ),
     ];
     for (id, description, v, reqs) in encodes {
@@ -1208,7 +1216,7 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
                 unknown: one_unknown.unknown.clone(),
                 ..base_raa()
             },
-            &[R_RAA_W_FORMAT, R_RAA_W_AT_LEAST_ONE],
+            &[R_RAA_W_FORMAT, R_RAA_W_AT_LEAST_ONE, R_TLV_W_ORDER, R_TLV_W_MINIMAL],
         ),
     ];
     for (id, description, v, reqs) in encodes {
