@@ -2,9 +2,10 @@
 //! seeds. `asyncpay vectors generate` writes their output; `asyncpay vectors
 //! check` regenerates and compares byte for byte.
 
-use crate::vectors::VectorFile;
-
+pub mod hold_htlc;
 pub mod static_invoice;
+
+use crate::vectors::VectorFile;
 use asyncpay_adapter::Profile;
 
 /// One area's recipe.
@@ -17,10 +18,16 @@ pub struct Area {
 }
 
 /// Every area, in the order files are generated.
-pub const AREAS: &[Area] = &[Area {
-    name: "static_invoice",
-    generate: static_invoice::generate,
-}];
+pub const AREAS: &[Area] = &[
+    Area {
+        name: "static_invoice",
+        generate: static_invoice::generate,
+    },
+    Area {
+        name: hold_htlc::AREA,
+        generate: hold_htlc::generate,
+    },
+];
 
 /// Generate every area's file for every profile.
 pub fn generate_all(profiles: &[Profile]) -> Vec<VectorFile> {
