@@ -2,6 +2,8 @@
 //! seeds. `asyncpay vectors generate` writes their output; `asyncpay vectors
 //! check` regenerates and compares byte for byte.
 
+pub mod reply_paths;
+
 use crate::vectors::VectorFile;
 use asyncpay_adapter::Profile;
 

@@ -2,6 +2,8 @@
 //! under `vectors/upstream/` with attribution. Each case is its own trial,
 //! run against the reference model's primitives.
 
+pub mod bolt04;
+
 use std::path::Path;
 
 /// One upstream case.
@@ -17,8 +19,9 @@ pub struct UpstreamCase {
 /// Every upstream case under `root` (the `vectors/upstream` directory).
 /// A file that cannot be read gives one failing case naming the file.
 pub fn cases(root: &Path) -> Vec<UpstreamCase> {
-    let _ = root;
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(bolt04::cases(root));
+    out
 }
 
 /// Read a vendored JSON file, or a failing case that names it.
