@@ -2,6 +2,7 @@
 //! seeds. `asyncpay vectors generate` writes their output; `asyncpay vectors
 //! check` regenerates and compares byte for byte.
 
+pub mod onion_messages;
 pub mod reply_paths;
 
 use crate::vectors::VectorFile;
@@ -17,7 +18,16 @@ pub struct Area {
 }
 
 /// Every area, in the order files are generated.
-pub const AREAS: &[Area] = &[];
+pub const AREAS: &[Area] = &[
+    Area {
+        name: "reply_paths",
+        generate: reply_paths::generate,
+    },
+    Area {
+        name: "onion_messages",
+        generate: onion_messages::generate,
+    },
+];
 
 /// Generate every area's file for every profile.
 pub fn generate_all(profiles: &[Profile]) -> Vec<VectorFile> {

@@ -22,6 +22,9 @@ use std::sync::Arc;
 const RB: &str = "bolt04/route-blinding-test.json";
 const OM: &str = "bolt04/blinded-onion-message-onion-test.json";
 
+/// Named hex values of one hop.
+type Named = Vec<(String, String)>;
+
 type Check = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
 
 fn case(file: &'static str, name: String, check: Check) -> UpstreamCase {
@@ -120,7 +123,7 @@ pub fn encode_tlvs(v: &Value) -> Result<Vec<u8>, String> {
 fn writer_values(
     hops: &[Value],
     segment_key: impl Fn(usize, &Value) -> Option<String>,
-) -> Result<(Vec<Vec<(String, String)>>, Vec<Vec<(String, String)>>), String> {
+) -> Result<(Vec<Named>, Vec<Named>), String> {
     let mut segments: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, h) in hops.iter().enumerate() {
         match segment_key(i, h) {
@@ -295,7 +298,7 @@ fn route_case(
             // The reference's build op per segment, hop lists joined.
             let mut joined: Option<BlindedPathView> = None;
             let mut seg: Option<BuildBlindedPath> = None;
-            let mut flush = |seg: &mut Option<BuildBlindedPath>, joined: &mut Option<BlindedPathView>| -> Result<(), String> {
+            let flush = |seg: &mut Option<BuildBlindedPath>, joined: &mut Option<BlindedPathView>| -> Result<(), String> {
                 if let Some(b) = seg.take() {
                     let (v, _) = blinding::build(&b).map_err(|e| e.detail)?;
                     match joined {
