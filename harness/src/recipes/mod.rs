@@ -2,6 +2,8 @@
 //! seeds. `asyncpay vectors generate` writes their output; `asyncpay vectors
 //! check` regenerates and compares byte for byte.
 
+pub mod experimental_counterparty;
+pub mod experimental_release_secret;
 pub mod onion_messages;
 pub mod reply_paths;
 
@@ -26,6 +28,14 @@ pub const AREAS: &[Area] = &[
     Area {
         name: "onion_messages",
         generate: onion_messages::generate,
+    },
+    Area {
+        name: "experimental_counterparty_invoice",
+        generate: experimental_counterparty::generate,
+    },
+    Area {
+        name: "experimental_release_secret",
+        generate: experimental_release_secret::generate,
     },
 ];
 

@@ -53,7 +53,7 @@ fn static_invoice_path() -> PathDef {
 }
 
 /// The payer's reply path for its invoice request: payer's peer -> payer.
-fn payer_reply_path() -> PathDef {
+pub(crate) fn payer_reply_path() -> PathDef {
     PathDef {
         name: "payer-reply-path",
         description: "the payer's invoice request reply path",
@@ -68,8 +68,28 @@ fn payer_reply_path() -> PathDef {
     }
 }
 
+/// An offer path whose introduction is the receiver's counterparty:
+/// counterparty -> receiver (the experimental counterparty scheme).
+pub(crate) fn offer_path_to_recipient() -> PathDef {
+    PathDef {
+        name: "offer-path-to-recipient",
+        description: "an offer path counterparty -> receiver",
+        session: 0x84,
+        hops: vec![
+            (
+                cast::RECIPIENT_LSP,
+                stream(
+                    vec![(4, node(cast::RECIPIENT).serialize().to_vec())],
+                    Some(37),
+                ),
+            ),
+            (cast::RECIPIENT, stream(vec![(6, vec![0xd5; 32])], Some(37))),
+        ],
+    }
+}
+
 /// The offer's path: the invoice server alone.
-fn offer_path() -> PathDef {
+pub(crate) fn offer_path() -> PathDef {
     PathDef {
         name: "offer-path",
         description: "the offer's one-hop path to the invoice server",
@@ -88,25 +108,30 @@ fn fake_static_invoice() -> Vec<u8> {
 }
 
 /// One message to build: destination, final payload records.
-struct Msg {
-    id: &'static str,
-    description: String,
-    session: u8,
-    dest: PathDef,
-    dest_view: Value,
-    content: Option<(&'static str, u64, Vec<u8>)>,
-    reply: Option<Value>,
+pub(crate) struct Msg {
+    pub(crate) id: &'static str,
+    pub(crate) description: String,
+    pub(crate) session: u8,
+    pub(crate) dest: PathDef,
+    pub(crate) dest_view: Value,
+    pub(crate) content: Option<(&'static str, u64, Vec<u8>)>,
+    pub(crate) reply: Option<Value>,
     /// Replaces the final payload (raw construction of invalid messages).
-    raw_final: Option<Vec<u8>>,
+    pub(crate) raw_final: Option<Vec<u8>>,
     /// Records added to each non-final payload (raw construction).
-    raw_nonfinal_extra: Vec<(u64, Vec<u8>)>,
+    pub(crate) raw_nonfinal_extra: Vec<(u64, Vec<u8>)>,
     /// Replaces the encrypted data of a hop (raw construction).
-    tamper: Option<(usize, Vec<u8>)>,
-    payloads_len: usize,
+    pub(crate) tamper: Option<(usize, Vec<u8>)>,
+    pub(crate) payloads_len: usize,
 }
 
 impl Msg {
-    fn new(id: &'static str, description: impl Into<String>, session: u8, dest: PathDef) -> Msg {
+    pub(crate) fn new(
+        id: &'static str,
+        description: impl Into<String>,
+        session: u8,
+        dest: PathDef,
+    ) -> Msg {
         let dest_view = dest.view();
         Msg {
             id,
@@ -123,7 +148,7 @@ impl Msg {
         }
     }
 
-    fn enc(&self, i: usize) -> Vec<u8> {
+    pub(crate) fn enc(&self, i: usize) -> Vec<u8> {
         match &self.tamper {
             Some((j, e)) if *j == i => e.clone(),
             _ => hex::decode(
@@ -136,7 +161,7 @@ impl Msg {
     }
 
     /// The payloads, one per hop, computed here.
-    fn payloads(&self) -> Vec<Vec<u8>> {
+    pub(crate) fn payloads(&self) -> Vec<Vec<u8>> {
         let n = self.dest.hops.len();
         (0..n)
             .map(|i| {
@@ -162,7 +187,7 @@ impl Msg {
     }
 
     /// The onion message (hex) and the Sphinx intermediates.
-    fn build(&self) -> (Vec<u8>, Value) {
+    pub(crate) fn build(&self) -> (Vec<u8>, Value) {
         let hops = self.dest.blind();
         let ids: Vec<_> = hops.iter().map(|h| h.blinded).collect();
         let payloads = self.payloads();
@@ -177,7 +202,7 @@ impl Msg {
         (calc::onion_message(&hops[0].big_e, &packet), inter)
     }
 
-    fn build_input(&self) -> Value {
+    pub(crate) fn build_input(&self) -> Value {
         let mut v =
             json!({ "session_key": hex::encode([self.session; 32]), "path": self.dest_view });
         if let Some((k, _, val)) = &self.content {
@@ -192,7 +217,7 @@ impl Msg {
     /// The message each hop receives, with its node key byte, and the
     /// expected peel view (or `None` where the calculator cannot say: after a
     /// hop that must reject).
-    fn chain(&self, profile: &Profile) -> Vec<(u8, Vec<u8>, Value)> {
+    pub(crate) fn chain(&self, profile: &Profile) -> Vec<(u8, Vec<u8>, Value)> {
         let hops = self.dest.blind();
         let (mut msg, _) = self.build();
         let mut out = Vec::new();
@@ -253,7 +278,7 @@ impl Msg {
     }
 }
 
-fn peel_input(n: u8, msg: &[u8]) -> Value {
+pub(crate) fn peel_input(n: u8, msg: &[u8]) -> Value {
     let mut v = json!({ "node_secret": hex::encode([n; 32]), "onion_message": hex::encode(msg) });
     if n == cast::HOLDER {
         v["release_auth_key"] = json!(hex::encode(RELEASE_AUTH_KEY));
@@ -744,9 +769,10 @@ pub(crate) mod tests {
                 }
                 (Verdict::Invalid, Outcome::Rejected(_)) => true,
                 (Verdict::Acceptable, Outcome::Rejected(_)) => true,
-                (Verdict::Acceptable, Outcome::Accepted { view }) => {
-                    t.expected.view.as_ref().is_none_or(|v| v == view)
-                }
+                (Verdict::Acceptable, Outcome::Accepted { view }) => match &t.expected.view {
+                    None => true,
+                    Some(v) => v == view,
+                },
                 _ => false,
             };
             if !ok {
@@ -776,7 +802,12 @@ pub(crate) mod tests {
     #[test]
     fn areas_pass_the_reference_for_every_profile() {
         for p in profiles() {
-            for gen in [super::generate, super::super::reply_paths::generate] {
+            for gen in [
+                super::generate,
+                super::super::reply_paths::generate,
+                super::super::experimental_counterparty::generate,
+                super::super::experimental_release_secret::generate,
+            ] {
                 if let Some(f) = gen(&p) {
                     run(&f, &p);
                 }
@@ -787,7 +818,12 @@ pub(crate) mod tests {
     #[test]
     fn generation_is_deterministic() {
         for p in profiles() {
-            for gen in [super::generate, super::super::reply_paths::generate] {
+            for gen in [
+                super::generate,
+                super::super::reply_paths::generate,
+                super::super::experimental_counterparty::generate,
+                super::super::experimental_release_secret::generate,
+            ] {
                 let a = gen(&p).map(|f| crate::vectors::to_canonical_json(&f));
                 let b = gen(&p).map(|f| crate::vectors::to_canonical_json(&f));
                 assert_eq!(a, b);
