@@ -56,7 +56,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     if profile.kind != "experimental" {
         return None;
     }
-    let req_fwd = "bolt04/onion-message/reader/non-final-extra-fields";
+    let req_fwd = "bolt4/onion-messages/reader/non-final-extra-fields";
     let req_reply = "bolt12/invoice-request/reader/reply-static-invoice";
     let mut f = FileBuilder::new(AREA, &profile.name, SPEC_COMMIT);
     f.header("An earlier design, not the draft: the receiver's counterparty answers invoice requests from a reply path the payer encrypted into every non-final hop's payload. The sketch does not fit its primitive (ChaCha20-Poly1305 takes a 32-byte key and a 12-byte nonce, and the ciphertext of a 32-byte secret is 48 bytes); the construction pinned here is in adapters/reference/src/experimental.rs and in each test's intermediates.");

@@ -18,7 +18,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     if profile.kind != "experimental" {
         return None;
     }
-    let req = "bolt02/update-add-htlc/receiver/hold-until-release";
+    let req = "bolt2/release/holding-node/no-forward-until-release";
     let mut f = FileBuilder::new("experimental_release_secret", &profile.name, SPEC_COMMIT);
     f.header("PR 989's first form: the holder releases the HTLC whose payment_release_secret the release_held_htlc message echoes. The reply path carries no release context; the secret authenticates.");
     f.note("ExperimentalReleaseSecret", note("Experimental", "Ambiguities of the first form: (1) whether release_held_htlc's value is the raw 32 bytes or a TLV stream holding them — pinned: raw; (2) its onion message type — the suite's 74; (3) the secret travels to the recipient in the payer's held_htlc_available? or in the payment onion? the form does not say how the recipient learns it (the vectors give it to the sender directly); (4) the secret is seen by every node that learns it, so a release does not prove it came from the recipient.", None, &[req]));

@@ -14,25 +14,25 @@ use crate::vectors::{FileBuilder, VectorFile, Verdict};
 use asyncpay_adapter::{Profile, ReasonClass};
 use serde_json::{json, Value};
 
-const W_SPHINX: &str = "bolt04/onion-message/writer/sphinx";
-const W_NO_AD: &str = "bolt04/onion-message/writer/no-associated-data";
-const W_NONFINAL: &str = "bolt04/onion-message/writer/non-final-only-encrypted-data";
-const W_REPLY: &str = "bolt04/onion-message/writer/reply-path";
-const W_LEN: &str = "bolt04/onion-message/writer/packet-len";
-const RD_DECRYPT: &str = "bolt04/onion-message/reader/decrypt";
-const RD_IGNORE: &str = "bolt04/onion-message/reader/ignore-invalid";
-const RD_NONFINAL: &str = "bolt04/onion-message/reader/non-final-extra-fields";
-const RD_NONFINAL_PATH_ID: &str = "bolt04/onion-message/reader/non-final-path-id";
-const RD_NEXT_PEER: &str = "bolt04/onion-message/reader/next-peer";
-const RD_FWD_KEY: &str = "bolt04/onion-message/reader/forward-path-key";
-const RD_ONE: &str = "bolt04/onion-message/reader/one-payload-field";
-const RD_REPLY_ONLY: &str = "bolt04/onion-message/reader/reply-path-only-for-reply";
-const C_NEXT: &str = "bolt04/onion-message/creator/next-node-or-scid";
-const RB_REJECT: &str = "bolt04/route-blinding/reader/reject-undecryptable-or-unknown-even";
-const RAA_HELD: &str = "bolt02/revoke-and-ack/receiver/held-htlc-available-tlv";
-const RAA_TWO: &str = "bolt02/revoke-and-ack/receiver/held-htlc-available-over-two-paths";
-const UAH_HOLD: &str = "bolt02/update-add-htlc/receiver/hold-until-release";
-const INV_ASYNC: &str = "bolt12/invoice/reader/async-pay-held-htlc-available";
+const W_SPHINX: &str = "bolt4/onion-messages/writer/sphinx";
+const W_NO_AD: &str = "bolt4/onion-messages/writer/no-associated-data";
+const W_NONFINAL: &str = "bolt4/onion-messages/writer/non-final-only-encrypted-data";
+const W_REPLY: &str = "bolt4/reply-paths/writer/reply-path-encrypted-data";
+const W_LEN: &str = "bolt4/onion-messages/writer/packet-len";
+const RD_DECRYPT: &str = "bolt4/onion-messages/reader/decrypt";
+const RD_IGNORE: &str = "bolt4/onion-messages/reader/bad-onion";
+const RD_NONFINAL: &str = "bolt4/onion-messages/reader/non-final-extra-fields";
+const RD_NONFINAL_PATH_ID: &str = "bolt4/onion-messages/reader/non-final-path-id";
+const RD_NEXT_PEER: &str = "bolt4/onion-messages/reader/next-peer";
+const RD_FWD_KEY: &str = "bolt4/onion-messages/reader/forward-path-key";
+const RD_ONE: &str = "bolt4/onion-messages/reader/more-than-one-payload";
+const RD_REPLY_ONLY: &str = "bolt4/onion-messages/reader/non-reply-on-reply-path";
+const C_NEXT: &str = "bolt4/onion-messages/creator/next-hop";
+const RB_REJECT: &str = "bolt4/reply-paths/reader/bad-encrypted-data";
+const RAA_HELD: &str = "bolt2/onion-messages/payer/held-htlc-available-tlv";
+const RAA_TWO: &str = "bolt2/onion-messages/payer/send-held-htlc-available";
+const UAH_HOLD: &str = "bolt2/release/holding-node/no-forward-until-release";
+const INV_ASYNC: &str = "bolt12/onion-messages/payer/pay-asynchronously";
 const IR_STATIC: &str = "bolt12/invoice-request/reader/reply-static-invoice";
 
 /// The recipient's static invoice message path: recipient's LSP -> recipient.
@@ -333,7 +333,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     } else {
         "The release context is LDK-private (type 65537, opaque here). A real LDK node authenticates its own paths by a key of its own (its final-hop tag uses its receive key), so it cannot be expected to accept a path the suite built: receipt of a release over such a path is `acceptable`."
     }, Some("A holder that does not authenticate the context releases HTLCs on anyone's say-so."), &[R_RAA_RELEASE_TLV, UAH_HOLD]));
-    f.note("DummyHops", note("Valid", "The path ends in dummy hops at the holder itself: the holder peels, finds next_node_id = itself, and peels again.", None, &["bolt04/route-blinding/writer/dummy-hops"]));
+    f.note("DummyHops", note("Valid", "The path ends in dummy hops at the holder itself: the holder peels, finds next_node_id = itself, and peels again.", None, &["bolt4/reply-paths/writer/dummy-hops"]));
     f.note("ModifiedCiphertext", note("ModifiedCiphertext", "A hop's encrypted_recipient_data has one bit flipped: the onion layer verifies but the data does not decrypt.", None, &[RD_DECRYPT, RD_IGNORE, RB_REJECT]));
     f.note("WrongPathKey", note("WrongPathKey", "The onion_message carries another path's path_key: the blinded key differs, so the onion HMAC fails.", None, &[RD_DECRYPT, RD_IGNORE]));
     f.note(

@@ -631,22 +631,22 @@ pub fn unblind_view(hops: &[calc::Hop], i: usize, node_key: &SecretKey) -> Value
     v
 }
 
-const R_WRITER_SECRETS: &str = "bolt04/route-blinding/writer/shared-secrets";
-const R_WRITER_BLINDED_IDS: &str = "bolt04/route-blinding/writer/blinded-node-ids";
-const R_WRITER_ENCRYPT: &str = "bolt04/route-blinding/writer/encrypt-chacha20poly1305";
-const R_WRITER_PADDING: &str = "bolt04/route-blinding/writer/padding";
-const R_WRITER_DUMMY: &str = "bolt04/route-blinding/writer/dummy-hops";
-const R_WRITER_PATH_ID: &str = "bolt04/route-blinding/writer/path-id";
-const R_READER_KEYS: &str = "bolt04/route-blinding/reader/compute-keys";
-const R_READER_DECRYPT: &str = "bolt04/route-blinding/reader/decrypt";
-const R_READER_REJECT: &str = "bolt04/route-blinding/reader/reject-undecryptable-or-unknown-even";
-const R_READER_NEXT_KEY: &str = "bolt04/route-blinding/reader/next-path-key";
+const R_WRITER_SECRETS: &str = "bolt4/reply-paths/writer/shared-secrets";
+const R_WRITER_BLINDED_IDS: &str = "bolt4/reply-paths/writer/blinded-node-ids";
+const R_WRITER_ENCRYPT: &str = "bolt4/reply-paths/writer/encrypt-chacha20poly1305";
+const R_WRITER_PADDING: &str = "bolt4/reply-paths/writer/padding";
+const R_WRITER_DUMMY: &str = "bolt4/reply-paths/writer/dummy-hops";
+const R_WRITER_PATH_ID: &str = "bolt4/reply-paths/writer/path-id";
+const R_READER_KEYS: &str = "bolt4/reply-paths/reader/compute-keys";
+const R_READER_DECRYPT: &str = "bolt4/reply-paths/reader/decrypt";
+const R_READER_REJECT: &str = "bolt4/reply-paths/reader/bad-encrypted-data";
+const R_READER_NEXT_KEY: &str = "bolt4/reply-paths/reader/next-path-key";
 /// The draft's requirement that each reply path carries the release context.
-pub const R_RAA_RELEASE_TLV: &str = "bolt02/revoke-and-ack/receiver/reply-path-release-tlv";
+pub const R_RAA_RELEASE_TLV: &str = "bolt2/reply-paths/payer/release-held-htlc-in-encrypted-data";
 /// Each reply path terminates at the holder and is unique.
-pub const R_RAA_REPLY_PATH: &str = "bolt02/revoke-and-ack/receiver/unique-reply-path-to-holder";
-const R_OM_NEXT: &str = "bolt04/onion-message/creator/next-node-or-scid";
-const R_BOTH: &str = "bolt04/route-blinding/reader/not-both-next-node-and-scid";
+pub const R_RAA_REPLY_PATH: &str = "bolt2/reply-paths/payer/unique-reply-path";
+const R_OM_NEXT: &str = "bolt4/onion-messages/creator/next-hop";
+const R_BOTH: &str = "bolt4/reply-paths/reader/payload-both-scid-and-node-id";
 
 /// The `reply_paths` area: release reply paths built and unblinded hop by hop.
 pub fn generate(profile: &Profile) -> Option<VectorFile> {
