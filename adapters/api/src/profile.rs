@@ -55,6 +55,17 @@ pub struct Numbers {
     pub feature_htlc_hold: u16,
     /// Default expiry of a static invoice without `invoice_relative_expiry`, seconds.
     pub static_invoice_default_expiry: u64,
+    /// Experimental (counterparty-served invoices): `onionmsg_tlv` type of
+    /// `payer_encrypted_reply_path`, put in every non-final hop's payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_payer_encrypted_reply_path: Option<u64>,
+    /// Experimental (counterparty-served invoices): `onionmsg_tlv` type of `unique_salt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_unique_salt: Option<u64>,
+    /// Experimental (PR 989's first form): length of the `payment_release_secret`
+    /// that `hold_htlc` carries and `release_held_htlc` echoes back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_release_secret_len: Option<u64>,
 }
 
 /// A number or behaviour the suite chose where the profile's source is silent.

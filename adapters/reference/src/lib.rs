@@ -10,12 +10,16 @@
 pub mod bech32;
 pub mod bigsize;
 pub mod blinding;
+pub mod crypto;
+pub mod experimental;
 pub mod features;
 pub mod htlc;
 pub mod merkle;
 pub mod offer;
 pub mod onion_message;
+pub mod release_context;
 pub mod scenario;
+pub mod sphinx;
 pub mod static_invoice;
 pub mod tlv;
 pub mod wire;

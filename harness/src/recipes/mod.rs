@@ -2,7 +2,11 @@
 //! seeds. `asyncpay vectors generate` writes their output; `asyncpay vectors
 //! check` regenerates and compares byte for byte.
 
+pub mod experimental_counterparty;
+pub mod experimental_release_secret;
 pub mod hold_htlc;
+pub mod onion_messages;
+pub mod reply_paths;
 pub mod static_invoice;
 
 use crate::vectors::VectorFile;
@@ -26,6 +30,22 @@ pub const AREAS: &[Area] = &[
     Area {
         name: hold_htlc::AREA,
         generate: hold_htlc::generate,
+    },
+    Area {
+        name: "reply_paths",
+        generate: reply_paths::generate,
+    },
+    Area {
+        name: "onion_messages",
+        generate: onion_messages::generate,
+    },
+    Area {
+        name: "experimental_counterparty_invoice",
+        generate: experimental_counterparty::generate,
+    },
+    Area {
+        name: "experimental_release_secret",
+        generate: experimental_release_secret::generate,
     },
 ];
 

@@ -2,6 +2,8 @@
 //! under `vectors/upstream/` with attribution. Each case is its own trial,
 //! run against the reference model's primitives.
 
+pub mod bolt04;
+
 use std::path::Path;
 
 pub mod bolt12;
@@ -21,6 +23,7 @@ pub struct UpstreamCase {
 pub fn cases(root: &Path) -> Vec<UpstreamCase> {
     let mut out = Vec::new();
     out.extend(bolt12::cases(root));
+    out.extend(bolt04::cases(root));
     out
 }
 
