@@ -49,3 +49,6 @@ pub mod vectors;
 pub use libtest_mimic;
 pub use runner::{builtin_adapters, trial_name, Report, RunOptions, Status, Suite, TrialResult};
 pub use trials::trials;
+
+#[cfg(test)]
+mod runner_tests;
