@@ -5,7 +5,8 @@
 //! entry. The logic is the harness's runner; this file only wires it up.
 //!
 //! `cargo test --test conformance -- --list`, filters, `--exact` and
-//! `cargo nextest run` work as for any test.
+//! `cargo nextest run` work as for any test. `ASYNCPAY_VECTORS=DIR` runs
+//! another vector directory.
 
 use asyncpay_harness::{builtin_adapters, libtest_mimic, RunOptions, Suite};
 use std::path::Path;
@@ -13,7 +14,10 @@ use std::path::Path;
 fn main() -> std::process::ExitCode {
     let args = libtest_mimic::Arguments::from_args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let trials = match Suite::load(root.join("vectors")) {
+    let vectors = std::env::var_os("ASYNCPAY_VECTORS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("vectors"));
+    let trials = match Suite::load(&vectors) {
         Ok(suite) => {
             let opts = RunOptions {
                 expected_failures_dir: Some(root.join("adapters")),

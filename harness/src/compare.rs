@@ -218,7 +218,10 @@ mod tests {
         let a = json!({"invoice": {"message_paths": [{"hops": [{"blinded_node_id": "02aa"}, {"blinded_node_id": "03cc"}]}]}});
         let d = diff(&e, &a);
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].path, "$.invoice.message_paths[0].hops[1].blinded_node_id");
+        assert_eq!(
+            d[0].path,
+            "$.invoice.message_paths[0].hops[1].blinded_node_id"
+        );
         assert_eq!(d[0].expected, Some(json!("02bb")));
         assert_eq!(d[0].actual, Some(json!("03cc")));
     }

@@ -77,12 +77,23 @@ pub fn text(c: &Coverage) -> String {
         .max()
         .unwrap_or(11)
         .max(11);
-    let _ = writeln!(s, "{:<w$}  {:>5}  {:>7}  {:>10}", "requirement", "valid", "invalid", "acceptable");
+    let _ = writeln!(
+        s,
+        "{:<w$}  {:>5}  {:>7}  {:>10}",
+        "requirement", "valid", "invalid", "acceptable"
+    );
     for (k, t) in &c.by_requirement {
-        let _ = writeln!(s, "{k:<w$}  {:>5}  {:>7}  {:>10}", t.valid, t.invalid, t.acceptable);
+        let _ = writeln!(
+            s,
+            "{k:<w$}  {:>5}  {:>7}  {:>10}",
+            t.valid, t.invalid, t.acceptable
+        );
     }
     if !c.unknown.is_empty() {
-        let _ = writeln!(s, "\nrequirement ids used by vectors but not in the catalogue:");
+        let _ = writeln!(
+            s,
+            "\nrequirement ids used by vectors but not in the catalogue:"
+        );
         for (k, t) in &c.unknown {
             let _ = writeln!(s, "  {k} ({} tests)", t.total());
         }

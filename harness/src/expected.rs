@@ -60,7 +60,8 @@ impl ExpectedFailures {
     /// Read and check one file; the error names the file.
     pub fn load(path: &Path) -> Result<ExpectedFailures, String> {
         let name = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
         let mut ef: ExpectedFailures = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "{name}: not an expected-failures file (line {}, column {}): {e}",

@@ -131,7 +131,9 @@ fn vectors_dir(given: Option<PathBuf>) -> PathBuf {
     if here.join("profiles.json").exists() {
         return here;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("vectors")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("vectors")
 }
 
 fn main() -> ExitCode {
@@ -330,7 +332,12 @@ fn check_quotes(catalogue: &Path, bolts: &Path) -> Result<usize, Vec<String>> {
     let list = json
         .get("requirements")
         .and_then(|v| v.as_array())
-        .ok_or_else(|| vec![format!("{}: no \"requirements\" array", catalogue.display())])?;
+        .ok_or_else(|| {
+            vec![format!(
+                "{}: no \"requirements\" array",
+                catalogue.display()
+            )]
+        })?;
     let mut problems = Vec::new();
     let mut cache: std::collections::BTreeMap<String, Option<String>> = Default::default();
     for r in list {
@@ -339,12 +346,16 @@ fn check_quotes(catalogue: &Path, bolts: &Path) -> Result<usize, Vec<String>> {
             r.get("file").and_then(|v| v.as_str()),
             r.get("quote").and_then(|v| v.as_str()),
         ) else {
-            problems.push(format!("requirement {id}: needs string fields \"file\" and \"quote\""));
+            problems.push(format!(
+                "requirement {id}: needs string fields \"file\" and \"quote\""
+            ));
             continue;
         };
-        let body = cache
-            .entry(file.to_string())
-            .or_insert_with(|| std::fs::read_to_string(bolts.join(file)).ok().map(|t| norm(&t)));
+        let body = cache.entry(file.to_string()).or_insert_with(|| {
+            std::fs::read_to_string(bolts.join(file))
+                .ok()
+                .map(|t| norm(&t))
+        });
         match body {
             None => problems.push(format!(
                 "requirement {id}: {} cannot be read",

@@ -16,8 +16,12 @@ pub fn describe(r: &TrialResult) -> String {
         Status::UnexpectedPass { .. } => "UNEXPECTED PASS".into(),
         Status::Error { .. } => "ERROR".into(),
         Status::Skipped { .. } => "SKIPPED".into(),
-        Status::Passed { note: Some(PassNote::ReasonMismatch { .. }) } => "REASON MISMATCH".into(),
-        Status::Passed { note: Some(PassNote::Acceptable { .. }) } => "ACCEPTABLE".into(),
+        Status::Passed {
+            note: Some(PassNote::ReasonMismatch { .. }),
+        } => "REASON MISMATCH".into(),
+        Status::Passed {
+            note: Some(PassNote::Acceptable { .. }),
+        } => "ACCEPTABLE".into(),
         Status::Passed { note: None } => "PASS".into(),
     };
     let _ = writeln!(s, "{head} {}", r.name);
@@ -78,9 +82,23 @@ pub fn describe(r: &TrialResult) -> String {
         }
         _ => {}
     }
-    if let Status::Passed { note: Some(PassNote::ReasonMismatch { expected, actual, detail }) }
-    | Status::UnexpectedPass { note: Some(PassNote::ReasonMismatch { expected, actual, detail }), .. } =
-        &r.status
+    if let Status::Passed {
+        note:
+            Some(PassNote::ReasonMismatch {
+                expected,
+                actual,
+                detail,
+            }),
+    }
+    | Status::UnexpectedPass {
+        note:
+            Some(PassNote::ReasonMismatch {
+                expected,
+                actual,
+                detail,
+            }),
+        ..
+    } = &r.status
     {
         let _ = writeln!(
             s,
@@ -164,7 +182,10 @@ pub fn text(report: &Report) -> String {
         .into_iter()
         .map(|r| match &r.status {
             Status::Passed {
-                note: Some(PassNote::ReasonMismatch { expected, actual, .. }),
+                note:
+                    Some(PassNote::ReasonMismatch {
+                        expected, actual, ..
+                    }),
             } => format!("{}: expected {expected}, got {actual}", r.name),
             _ => String::new(),
         })
@@ -173,7 +194,9 @@ pub fn text(report: &Report) -> String {
     let mut skips: BTreeMap<(String, String), usize> = BTreeMap::new();
     for r in &report.results {
         if let Status::Skipped { reason } = &r.status {
-            *skips.entry((r.adapter.clone(), reason.clone())).or_default() += 1;
+            *skips
+                .entry((r.adapter.clone(), reason.clone()))
+                .or_default() += 1;
         }
     }
     section(
@@ -184,6 +207,9 @@ pub fn text(report: &Report) -> String {
             .map(|((a, reason), n)| format!("{a}: {n} × {reason}"))
             .collect(),
     );
+    if !s.is_empty() {
+        s.push('\n');
+    }
     s.push_str(&table(report));
     let _ = writeln!(s, "{}", report.summary_line());
     s

@@ -231,13 +231,13 @@ impl Suite {
                         load_errors.push(LoadError {
                             trial,
                             message: format!(
-                                "{}: header says area {:?}, profile {:?}, but the file is {}/{}.json",
-                                path.display(),
-                                f.area,
-                                f.profile,
-                                profile.name,
-                                area
-                            ),
+                            "{}: header says area {:?}, profile {:?}, but the file is {}/{}.json",
+                            path.display(),
+                            f.area,
+                            f.profile,
+                            profile.name,
+                            area
+                        ),
                         })
                     }
                     Ok(f) => files.push(LoadedFile {
@@ -332,7 +332,7 @@ impl Suite {
                 ));
             }
         }
-        let matches = |name: &str| opts.filter.as_deref().map_or(true, |f| name.contains(f));
+        let matches = |name: &str| !matches!(opts.filter.as_deref(), Some(f) if !name.contains(f));
         let mut cases = Vec::new();
         let mut expected = BTreeMap::new();
         for adapter in adapters {
@@ -431,7 +431,10 @@ impl Suite {
 }
 
 /// Read the expected-failures lists that apply to `adapter`.
-fn expected_failures_for(adapter: &str, opts: &RunOptions) -> (Vec<ExpectedFailures>, Vec<TrialResult>) {
+fn expected_failures_for(
+    adapter: &str,
+    opts: &RunOptions,
+) -> (Vec<ExpectedFailures>, Vec<TrialResult>) {
     let mut lists = Vec::new();
     let mut errors = Vec::new();
     let trial = format!("expected-failures::{adapter}");
@@ -487,7 +490,8 @@ impl Plan {
             .map(Job::Case)
             .chain(self.upstream.iter().map(Job::Upstream))
             .collect();
-        let slots: Vec<Mutex<Option<TrialResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+        let slots: Vec<Mutex<Option<TrialResult>>> =
+            jobs.iter().map(|_| Mutex::new(None)).collect();
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
         let threads = if opts.threads == 0 {
@@ -666,7 +670,11 @@ impl Case {
             }),
         };
         let levels: Vec<Level> = self.requirements.iter().map(|(_, l)| *l).collect();
-        r.status = grade(judgement, Levels::grade(&levels), self.expected_failure.as_deref());
+        r.status = grade(
+            judgement,
+            Levels::grade(&levels),
+            self.expected_failure.as_deref(),
+        );
         r.millis = start.elapsed().as_millis() as u64;
         r
     }

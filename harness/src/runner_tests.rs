@@ -116,7 +116,12 @@ fn verdicts_are_applied() {
         test("invalid-other-class", Invalid, "reject_other", "req/must"),
         test("invalid-accepted", Invalid, "good", "req/must"),
         test("acceptable-accepted", Acceptable, "good", "req/must"),
-        test("acceptable-rejected", Acceptable, "reject_other", "req/must"),
+        test(
+            "acceptable-rejected",
+            Acceptable,
+            "reject_other",
+            "req/must",
+        ),
         test("acceptable-bad-view", Acceptable, "bad_view", "req/must"),
         test("unsupported", Valid, "nothing", "req/must"),
     ]);
@@ -183,7 +188,10 @@ fn verdicts_are_applied() {
     let text = crate::report::text(&r);
     assert!(text.ends_with("5 passed, 4 failed, 1 skipped\n"), "{text}");
     assert!(text.contains("at $.a.b[1].c"), "{text}");
-    assert!(text.contains("fake::bolts-pr1149::area::valid-bad-view") || text.contains("valid-bad-view"));
+    assert!(
+        text.contains("fake::bolts-pr1149::area::valid-bad-view")
+            || text.contains("valid-bad-view")
+    );
 }
 
 #[test]
@@ -202,17 +210,27 @@ fn panics_and_hangs_are_failures_and_the_run_goes_on() {
             ..opts()
         },
     );
-    assert!(start.elapsed() < Duration::from_secs(30), "the hang was waited for");
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "the hang was waited for"
+    );
     match status_of(&r, "panics") {
         Status::Failed { failure, .. } => {
-            assert!(failure.actual.contains("adapter fake panicked on test panics"), "{failure:?}");
+            assert!(
+                failure
+                    .actual
+                    .contains("adapter fake panicked on test panics"),
+                "{failure:?}"
+            );
             assert!(failure.actual.contains("fake adapter exploded"));
         }
         s => panic!("{s:?}"),
     }
     match status_of(&r, "hangs") {
         Status::Failed { failure, .. } => {
-            assert!(failure.actual.contains("adapter fake did not answer test hangs"))
+            assert!(failure
+                .actual
+                .contains("adapter fake did not answer test hangs"))
         }
         s => panic!("{s:?}"),
     }
@@ -245,7 +263,12 @@ fn should_failures_pass_unless_strict() {
     );
     assert!(!strict.success());
     // An unknown requirement is graded MUST.
-    let s = suite(vec![test("unknown", Verdict::Valid, "bad_view", "req/nope")]);
+    let s = suite(vec![test(
+        "unknown",
+        Verdict::Valid,
+        "bad_view",
+        "req/nope",
+    )]);
     let r = s.run(&adapters(), &opts());
     assert!(matches!(
         status_of(&r, "unknown"),
@@ -265,9 +288,7 @@ fn expected_failures_and_unexpected_passes() {
     let p = &profiles()[0].name;
     let dir = tempfile::tempdir().unwrap();
     let ef = dir.path().join("ef.json");
-    let entry = |trials: Vec<String>| {
-        json!({"trials": trials, "observed": "obs", "why": "because", "evidence": "src/x.rs:1"})
-    };
+    let entry = |trials: Vec<String>| json!({"trials": trials, "observed": "obs", "why": "because", "evidence": "src/x.rs:1"});
     std::fs::write(
         &ef,
         json!({"adapter": "fake", "entries": [
@@ -320,7 +341,10 @@ fn expected_failures_and_unexpected_passes() {
             _ => None,
         })
         .expect("an error row");
-    assert!(err.contains("no-such-test") && err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("no-such-test") && err.contains("does not exist"),
+        "{err}"
+    );
 
     // A malformed list is an error naming the file.
     std::fs::write(&ef, "{ not json").unwrap();
@@ -339,7 +363,11 @@ fn a_malformed_file_is_one_error_and_the_rest_runs() {
     std::fs::create_dir_all(&pdir).unwrap();
     let mut good = file(vec![test("fine", Verdict::Valid, "good", "req/must")]);
     good.area = "good".into();
-    std::fs::write(pdir.join("good.json"), crate::vectors::to_canonical_json(&good)).unwrap();
+    std::fs::write(
+        pdir.join("good.json"),
+        crate::vectors::to_canonical_json(&good),
+    )
+    .unwrap();
     std::fs::write(pdir.join("broken.json"), "{\"area\": \"broken\", ").unwrap();
     let s = Suite::load(dir.path()).unwrap();
     assert_eq!(s.load_errors.len(), 1);
@@ -370,7 +398,10 @@ fn filter_and_profiles_select_trials() {
         },
     );
     assert_eq!(r.results.len(), 1);
-    assert_eq!(r.results[0].name, format!("fake::{}::area::two", profiles()[0].name));
+    assert_eq!(
+        r.results[0].name,
+        format!("fake::{}::area::two", profiles()[0].name)
+    );
     let r = s.run(
         &adapters(),
         &RunOptions {

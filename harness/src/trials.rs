@@ -47,7 +47,7 @@ pub fn selected(args: &Arguments, name: &str) -> bool {
             name.contains(pat)
         }
     };
-    args.filter.as_deref().map_or(true, hit) && !args.skip.iter().any(|s| hit(s))
+    !matches!(args.filter.as_deref(), Some(f) if !hit(f)) && !args.skip.iter().any(|s| hit(s))
 }
 
 fn to_trial(r: TrialResult) -> Trial {
@@ -106,7 +106,9 @@ pub fn trials(
                     Lazy::Upstream(u) => u.run(timeout),
                 };
                 match &r.status {
-                    Status::Skipped { reason } => Err(Failed::from(format!("unsupported: {reason}"))),
+                    Status::Skipped { reason } => {
+                        Err(Failed::from(format!("unsupported: {reason}")))
+                    }
                     _ => r.outcome().map_err(Failed::from),
                 }
             })
@@ -139,7 +141,9 @@ pub fn trials(
     for name in order {
         if let Some(r) = by_name.remove(&name) {
             if let Status::Skipped { reason } = &r.status {
-                *skipped.entry(format!("{}: {reason}", r.adapter)).or_default() += 1;
+                *skipped
+                    .entry(format!("{}: {reason}", r.adapter))
+                    .or_default() += 1;
             }
             out.push(to_trial(r));
         }
