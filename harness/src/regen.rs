@@ -173,12 +173,20 @@ pub fn explain_drift(have: &str, want: &str) -> Vec<String> {
     keys.sort();
     keys.dedup();
     for k in keys {
-        if ho.get(k) != wo.get(k) {
-            let side = |v: Option<&Value>| v.map_or("(absent)".to_string(), show_value);
+        let (h, w) = (ho.get(k), wo.get(k));
+        if h != w {
+            let side = |v: &Option<Value>| v.as_ref().map_or("(absent)".into(), show_value);
+            let d = diff(w.unwrap_or(&Value::Null), h.unwrap_or(&Value::Null));
+            let (path, committed, regenerated) = match (h, w, d.first()) {
+                (Some(_), Some(_), Some(first)) => (
+                    first.path.replacen('$', &format!("$.{k}"), 1),
+                    side(&first.actual),
+                    side(&first.expected),
+                ),
+                _ => (format!("$.{k}"), side(&h.cloned()), side(&w.cloned())),
+            };
             out.push(format!(
-                "header field {k} differs from its recipe: committed {}, regenerated {}",
-                side(ho.get(k)),
-                side(wo.get(k))
+                "header field {k} differs from its recipe at {path}: committed {committed}, regenerated {regenerated}"
             ));
         }
     }
@@ -329,7 +337,19 @@ mod tests {
         );
         let have = r#"{"area": "b", "tests": [{"id": "t1", "x": {"y": 1}}, {"id": "t2"}]}"#;
         let m = explain_drift(have, want);
-        assert!(m[0].starts_with("header field area differs"), "{m:?}");
+        assert!(
+            m[0].starts_with(
+                "header field area differs from its recipe at $.area: committed \"b\""
+            ),
+            "{m:?}"
+        );
+        let want2 = r#"{"notes": {"F": {"description": "abc", "x": 1}}, "tests": []}"#;
+        let have2 = r#"{"notes": {"F": {"description": "abX", "x": 1}}, "tests": []}"#;
+        let m = explain_drift(have2, want2);
+        assert_eq!(
+            m,
+            vec!["header field notes differs from its recipe at $.notes.F.description: committed \"abX\", regenerated \"abc\"".to_string()]
+        );
         let have = r#"{"area":"a","tests":[{"id":"t1","x":{"y":1}},{"id":"t2"}]}"#;
         let m = explain_drift(have, want);
         assert!(m[0].contains("canonical formatting"), "{m:?}");

@@ -164,7 +164,13 @@ fn vectors_check_names_the_edited_test() {
     }
     match target {
         Some((path, s, id)) => {
-            let at = s.find("\"description\": \"").expect("a description") + 16;
+            // The first test's description (the header's notes have descriptions too).
+            let tests_at = s.find("\"tests\": [").expect("a tests array");
+            let at = tests_at
+                + s[tests_at..]
+                    .find("\"description\": \"")
+                    .expect("a description")
+                + 16;
             let mut bytes = s.into_bytes();
             bytes[at] = if bytes[at] == b'X' { b'Y' } else { b'X' };
             std::fs::write(&path, bytes).unwrap();
