@@ -68,7 +68,8 @@ pub struct RunOptions {
     pub expected_failures_dir: Option<PathBuf>,
     /// Further expected-failures files; each names its adapter.
     pub expected_failures_files: Vec<PathBuf>,
-    /// Run the upstream bolts cases (once, not per adapter).
+    /// Run the upstream bolts cases of `<vectors>/upstream` (once, not per
+    /// adapter), if that directory exists.
     pub upstream: bool,
     /// Worker threads (0: one per CPU).
     pub threads: usize,
@@ -388,8 +389,15 @@ impl Suite {
         }
         let mut upstream_cases = Vec::new();
         if opts.upstream {
-            if let Some(root) = &self.root {
-                for case in upstream::cases(&root.join("upstream")) {
+            // A vector directory without `upstream/` (a fixture, a subset)
+            // has no upstream cases.
+            if let Some(dir) = self
+                .root
+                .as_ref()
+                .map(|r| r.join("upstream"))
+                .filter(|d| d.is_dir())
+            {
+                for case in upstream::cases(&dir) {
                     let stem = Path::new(case.file)
                         .file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
