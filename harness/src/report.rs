@@ -121,8 +121,9 @@ pub fn text(report: &Report) -> String {
         if !items.is_empty() {
             let _ = writeln!(s, "== {title} ({}) ==", items.len());
             for i in items {
-                let _ = writeln!(s, "{i}");
+                let _ = writeln!(s, "{}", i.trim_end());
             }
+            s.push('\n');
         }
     };
     let pick = |f: &dyn Fn(&Status) -> bool| -> Vec<&TrialResult> {
@@ -207,9 +208,6 @@ pub fn text(report: &Report) -> String {
             .map(|((a, reason), n)| format!("{a}: {n} × {reason}"))
             .collect(),
     );
-    if !s.is_empty() {
-        s.push('\n');
-    }
     s.push_str(&table(report));
     let _ = writeln!(s, "{}", report.summary_line());
     s
