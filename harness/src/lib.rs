@@ -1,8 +1,54 @@
 //! The async payments conformance harness: loads vectors, drives adapters,
-//! compares answers with expectations, generates vectors, writes reports.
+//! compares answers with expectations, grades, generates vectors, writes
+//! reports.
+//!
+//! An implementation outside this repository implements
+//! [`asyncpay_adapter::Adapter`] and runs the whole suite in-process:
+//!
+//! ```no_run
+//! use asyncpay_harness::{RunOptions, Suite};
+//! use std::sync::Arc;
+//! # struct MyAdapter;
+//! # impl asyncpay_adapter::Adapter for MyAdapter {
+//! #   fn name(&self) -> &str { "mine" }
+//! #   fn native_profiles(&self) -> Vec<String> { vec![] }
+//! #   fn execute(&self, _: &asyncpay_adapter::Operation, _: &asyncpay_adapter::Profile)
+//! #     -> asyncpay_adapter::Outcome { asyncpay_adapter::Outcome::unsupported("") }
+//! # }
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let suite = Suite::load("path/to/vectors")?;
+//! let report = suite.run(&[Arc::new(MyAdapter)], &RunOptions::default());
+//! print!("{}", asyncpay_harness::report::text(&report));
+//! assert!(report.success());
+//! # Ok(()) }
+//! ```
+//!
+//! or as libtest-mimic trials in its own `tests/` (see [`trials()`]).
+//!
+//! Modules: [`runner`] (load, plan, execute under timeout and
+//! `catch_unwind`, grade), [`compare`] (verdicts and JSON diffs with paths),
+//! [`grading`] (requirement levels), [`expected`] (expected-failures lists),
+//! [`report`] (text, JSON, JUnit), [`trials`] (libtest-mimic), [`regen`]
+//! (generate and check vector files), [`coverage`] (requirements covered),
+//! [`vectors`] (the file format), [`recipes`] and [`upstream`].
 
 #![warn(missing_docs)]
 
+pub mod compare;
+pub mod coverage;
+pub mod expected;
+pub mod grading;
 pub mod recipes;
+pub mod regen;
+pub mod report;
+pub mod runner;
+pub mod trials;
 pub mod upstream;
 pub mod vectors;
+
+pub use libtest_mimic;
+pub use runner::{builtin_adapters, trial_name, Report, RunOptions, Status, Suite, TrialResult};
+pub use trials::trials;
+
+#[cfg(test)]
+mod runner_tests;

@@ -1,1 +1,375 @@
-fn main() {}
+//! `asyncpay`: run the async payments conformance suite, and generate and
+//! check its vectors.
+
+use asyncpay_harness::runner::{RunOptions, Suite, WORKER_THREAD_NAME};
+use asyncpay_harness::{builtin_adapters, coverage, regen, report};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The async payments (BOLT PR 1149) conformance suite.
+///
+/// Runs every vector against every adapter, grades failures by the level of
+/// the requirement they break (MUST fails the run, SHOULD is reported), and
+/// keeps the vectors byte-identical to their recipes.
+#[derive(Parser, Debug)]
+#[command(name = "asyncpay", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the vectors against adapters and report.
+    ///
+    /// Prints every failure (trial, requirements and levels, expected,
+    /// actual, the JSON path that differs), a table per adapter and profile,
+    /// and last the line `N passed, N failed, N skipped`. Exits non-zero on
+    /// any MUST failure, unexpected pass or load error (with --strict, also
+    /// on SHOULD failures).
+    Run(RunArgs),
+    /// Generate or check the vector files.
+    #[command(subcommand)]
+    Vectors(VectorsCommand),
+    /// Inspect the requirement catalogue.
+    #[command(subcommand)]
+    Requirements(RequirementsCommand),
+}
+
+#[derive(Parser, Debug)]
+struct RunArgs {
+    /// Run only this adapter (repeatable; default: every built-in adapter).
+    #[arg(long = "adapter", value_name = "NAME")]
+    adapters: Vec<String>,
+    /// Run only this profile (repeatable; default: every profile).
+    #[arg(long = "profile", value_name = "P")]
+    profiles: Vec<String>,
+    /// The vector directory (default: ./vectors, else the repository's).
+    #[arg(long, value_name = "DIR")]
+    vectors: Option<PathBuf>,
+    /// Where `<adapter>/expected-failures.json` files are (default: the
+    /// `adapters` directory beside the vector directory).
+    #[arg(long, value_name = "DIR")]
+    expected_failures_dir: Option<PathBuf>,
+    /// Also write the JSON report here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Also write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Seconds an adapter has to answer one operation.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    timeout: f64,
+    /// Worker threads (0: one per CPU).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// SHOULD failures fail the run too.
+    #[arg(long)]
+    strict: bool,
+    /// Skip the upstream bolts cases.
+    #[arg(long)]
+    no_upstream: bool,
+    /// Run only trials whose name contains this
+    /// (`<adapter>::<profile>::<area>::<id>`).
+    filter: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum VectorsCommand {
+    /// Write every recipe's files as canonical JSON (removes nothing).
+    Generate {
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+    /// Check every file: structure, known requirement ids, and that it
+    /// regenerates byte for byte (naming the file and test that differ).
+    Check {
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RequirementsCommand {
+    /// List the requirements no vector covers, and per requirement the
+    /// number of valid, invalid and acceptable tests.
+    Coverage {
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Exit non-zero if a requirement is not covered.
+        #[arg(long)]
+        fail_uncovered: bool,
+    },
+    /// Check every requirement's quote against a bolts checkout: each
+    /// requirement's `quote` must appear (whitespace-normalised) in its `file`.
+    Check {
+        /// The bolts checkout (a directory holding the BOLT markdown files).
+        #[arg(long, value_name = "DIR")]
+        bolts: PathBuf,
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+}
+
+/// `./vectors` if it holds `profiles.json`, else the repository's `vectors/`.
+fn vectors_dir(given: Option<PathBuf>) -> PathBuf {
+    if let Some(d) = given {
+        return d;
+    }
+    let here = PathBuf::from("vectors");
+    if here.join("profiles.json").exists() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("vectors")
+}
+
+fn main() -> ExitCode {
+    // A panicking adapter is reported as a failure of its trial; keep the
+    // default hook's noise for everything else.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() != Some(WORKER_THREAD_NAME) {
+            default_hook(info);
+        }
+    }));
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Vectors(VectorsCommand::Generate { vectors }) => {
+            let dir = vectors_dir(vectors);
+            match regen::generate(&dir) {
+                Ok(paths) => {
+                    for p in &paths {
+                        println!("wrote {}", p.display());
+                    }
+                    println!("{} files written", paths.len());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Vectors(VectorsCommand::Check { vectors }) => {
+            let dir = vectors_dir(vectors);
+            let res = regen::check(&dir);
+            for p in &res.problems {
+                eprintln!("error: {p}");
+            }
+            if res.problems.is_empty() {
+                println!(
+                    "{} vector files checked: well formed, requirement ids known, identical to their recipes",
+                    res.files
+                );
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "{} problem(s) in {} vector files",
+                    res.problems.len(),
+                    res.files
+                );
+                ExitCode::FAILURE
+            }
+        }
+        Command::Requirements(RequirementsCommand::Coverage {
+            vectors,
+            json,
+            fail_uncovered,
+        }) => {
+            let dir = vectors_dir(vectors);
+            let suite = match Suite::load(&dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            if !suite.levels.is_present() {
+                eprintln!(
+                    "error: {}: no requirement catalogue",
+                    dir.join("requirements.json").display()
+                );
+                return ExitCode::FAILURE;
+            }
+            for e in &suite.load_errors {
+                eprintln!("error: {}", e.message);
+            }
+            let c = coverage::coverage(&suite);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&c).unwrap_or_else(|e| e.to_string())
+                );
+            } else {
+                print!("{}", coverage::text(&c));
+            }
+            if !suite.load_errors.is_empty() || (fail_uncovered && !c.uncovered.is_empty()) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Requirements(RequirementsCommand::Check { bolts, vectors }) => {
+            let dir = vectors_dir(vectors);
+            match check_quotes(&dir.join("requirements.json"), &bolts) {
+                Ok(n) => {
+                    println!("{n} requirement quotes found in {}", bolts.display());
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => {
+                    for p in &problems {
+                        eprintln!("error: {p}");
+                    }
+                    eprintln!("{} problem(s)", problems.len());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    let dir = vectors_dir(args.vectors);
+    let suite = match Suite::load(&dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            println!("0 passed, 1 failed, 0 skipped");
+            return ExitCode::FAILURE;
+        }
+    };
+    let all = builtin_adapters();
+    let mut adapters: Vec<Arc<dyn asyncpay_adapter::Adapter>> = Vec::new();
+    for name in &args.adapters {
+        match all.iter().find(|a| a.name() == name) {
+            Some(a) => adapters.push(a.clone()),
+            None => {
+                let known: Vec<&str> = all.iter().map(|a| a.name()).collect();
+                eprintln!("error: no adapter {name} (built in: {})", known.join(", "));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if adapters.is_empty() {
+        adapters = all.clone();
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        eprintln!("error: --timeout must be a positive number of seconds");
+        return ExitCode::from(2);
+    }
+    let opts = RunOptions {
+        timeout: Duration::from_secs_f64(args.timeout),
+        filter: args.filter,
+        profiles: args.profiles,
+        expected_failures_dir: Some(
+            args.expected_failures_dir
+                .unwrap_or_else(|| dir.join("..").join("adapters")),
+        ),
+        expected_failures_files: Vec::new(),
+        upstream: !args.no_upstream,
+        threads: args.threads,
+        strict: args.strict,
+    };
+    let plan = suite.plan(&adapters, &opts);
+    let total = plan.cases.len() + plan.upstream.len();
+    let bar = if std::io::stderr().is_terminal() && total >= 200 {
+        indicatif::ProgressBar::new(total as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} trials ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = plan.run(&opts, &|done, _| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    let mut ok = true;
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&report::json(&report))
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            eprintln!("error: {}: cannot write: {e}", path.display());
+            ok = false;
+        }
+    }
+    if let Some(path) = &args.junit {
+        if let Err(e) = std::fs::write(path, report::junit(&report)) {
+            eprintln!("error: {}: cannot write: {e}", path.display());
+            ok = false;
+        }
+    }
+    print!("{}", report::text(&report));
+    if ok && report.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Check each requirement's quote against the bolts checkout. The catalogue
+/// is read as JSON: `requirements[].id`, `.file` (relative to the checkout)
+/// and `.quote`.
+fn check_quotes(catalogue: &Path, bolts: &Path) -> Result<usize, Vec<String>> {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = std::fs::read_to_string(catalogue)
+        .map_err(|e| vec![format!("{}: cannot read: {e}", catalogue.display())])?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| vec![format!("{}: not JSON: {e}", catalogue.display())])?;
+    let list = json
+        .get("requirements")
+        .and_then(|v| v.as_array())
+        .ok_or_else(|| {
+            vec![format!(
+                "{}: no \"requirements\" array",
+                catalogue.display()
+            )]
+        })?;
+    let mut problems = Vec::new();
+    let mut cache: std::collections::BTreeMap<String, Option<String>> = Default::default();
+    for r in list {
+        let id = r.get("id").and_then(|v| v.as_str()).unwrap_or("(no id)");
+        let (Some(file), Some(quote)) = (
+            r.get("file").and_then(|v| v.as_str()),
+            r.get("quote").and_then(|v| v.as_str()),
+        ) else {
+            problems.push(format!(
+                "requirement {id}: needs string fields \"file\" and \"quote\""
+            ));
+            continue;
+        };
+        let body = cache.entry(file.to_string()).or_insert_with(|| {
+            std::fs::read_to_string(bolts.join(file))
+                .ok()
+                .map(|t| norm(&t))
+        });
+        match body {
+            None => problems.push(format!(
+                "requirement {id}: {} cannot be read",
+                bolts.join(file).display()
+            )),
+            Some(b) if !b.contains(&norm(quote)) => problems.push(format!(
+                "requirement {id}: quote not found in {file}: {quote:?}"
+            )),
+            Some(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(list.len())
+    } else {
+        Err(problems)
+    }
+}

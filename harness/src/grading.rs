@@ -1,0 +1,206 @@
+//! Grading: which failures fail the run.
+//!
+//! Each test names requirement ids; `vectors/requirements.json` gives each
+//! id a level (`MUST`, `MUST NOT`, `SHOULD`, `SHOULD NOT`, `MAY`). A failure
+//! is a [`Grade::Must`] failure if any of its requirements is a MUST or MUST
+//! NOT, or is not in the catalogue (an unknown requirement is taken at its
+//! strictest); otherwise it is a [`Grade::Should`] failure.
+//!
+//! The catalogue is read here as plain JSON (`requirements[].id`,
+//! `requirements[].level`), so the harness works with or without it.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The level of one requirement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Level {
+    /// `MUST` or `MUST NOT`.
+    Must,
+    /// `SHOULD` or `SHOULD NOT`.
+    Should,
+    /// `MAY`.
+    May,
+    /// Not in the catalogue (or the catalogue is absent): graded as MUST.
+    Unknown,
+}
+
+impl Level {
+    /// Parse a level as the catalogue spells it (case and spacing tolerant).
+    pub fn parse(s: &str) -> Option<Level> {
+        let norm: String = s
+            .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_uppercase();
+        match norm.as_str() {
+            "MUST" | "MUST NOT" => Some(Level::Must),
+            "SHOULD" | "SHOULD NOT" => Some(Level::Should),
+            "MAY" => Some(Level::May),
+            _ => None,
+        }
+    }
+
+    /// How the level is printed in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Must => "MUST",
+            Level::Should => "SHOULD",
+            Level::May => "MAY",
+            Level::Unknown => "unknown",
+        }
+    }
+}
+
+/// How serious a failure is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Grade {
+    /// Fails the run.
+    Must,
+    /// Reported; fails the run only with `--strict`.
+    Should,
+}
+
+impl Grade {
+    /// How the grade is printed in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Grade::Must => "MUST",
+            Grade::Should => "SHOULD",
+        }
+    }
+}
+
+/// Requirement ids and their levels, read from `requirements.json`.
+#[derive(Clone, Debug, Default)]
+pub struct Levels {
+    levels: BTreeMap<String, Level>,
+    present: bool,
+}
+
+impl Levels {
+    /// No catalogue: every requirement is [`Level::Unknown`].
+    pub fn empty() -> Levels {
+        Levels::default()
+    }
+
+    /// Build from `(id, level)` pairs (for tests and in-memory suites).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, Level)>) -> Levels {
+        Levels {
+            levels: pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            present: true,
+        }
+    }
+
+    /// Read `path`. A missing file gives an empty catalogue; a malformed one
+    /// gives an error naming the file.
+    pub fn load(path: &Path) -> Result<Levels, String> {
+        if !path.exists() {
+            return Ok(Levels::empty());
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}: not JSON (line {}, column {}): {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        Levels::from_json(&json).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Read the catalogue from its JSON: `{"requirements": [{"id", "level", ...}]}`
+    /// (a bare array of requirements is accepted too).
+    pub fn from_json(json: &serde_json::Value) -> Result<Levels, String> {
+        let list = json
+            .get("requirements")
+            .or(Some(json))
+            .and_then(|v| v.as_array())
+            .ok_or("expected {\"requirements\": [...]}")?;
+        let mut levels = BTreeMap::new();
+        for (i, r) in list.iter().enumerate() {
+            let id = r
+                .get("id")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| format!("requirements[{i}] has no string \"id\""))?;
+            let level_text = r
+                .get("level")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| format!("requirement {id} has no string \"level\""))?;
+            let level = Level::parse(level_text)
+                .ok_or_else(|| format!("requirement {id}: unknown level {level_text:?}"))?;
+            if levels.insert(id.to_string(), level).is_some() {
+                return Err(format!("requirement {id} is listed twice"));
+            }
+        }
+        Ok(Levels {
+            levels,
+            present: true,
+        })
+    }
+
+    /// Whether a catalogue was read (so unknown ids can be flagged).
+    pub fn is_present(&self) -> bool {
+        self.present
+    }
+
+    /// The level of `id`.
+    pub fn level(&self, id: &str) -> Level {
+        self.levels.get(id).copied().unwrap_or(Level::Unknown)
+    }
+
+    /// Whether `id` is in the catalogue.
+    pub fn contains(&self, id: &str) -> bool {
+        self.levels.contains_key(id)
+    }
+
+    /// Every id in the catalogue, sorted.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.levels.keys().map(|s| s.as_str())
+    }
+
+    /// The grade of a failure of a test checking `levels`.
+    pub fn grade(levels: &[Level]) -> Grade {
+        if levels.is_empty()
+            || levels
+                .iter()
+                .any(|l| matches!(l, Level::Must | Level::Unknown))
+        {
+            Grade::Must
+        } else {
+            Grade::Should
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_and_grade() {
+        assert_eq!(Level::parse("MUST NOT"), Some(Level::Must));
+        assert_eq!(Level::parse("should_not"), Some(Level::Should));
+        assert_eq!(Level::parse("MAY"), Some(Level::May));
+        assert_eq!(Level::parse("OUGHT"), None);
+        assert_eq!(Levels::grade(&[Level::Should, Level::May]), Grade::Should);
+        assert_eq!(Levels::grade(&[Level::Should, Level::Must]), Grade::Must);
+        assert_eq!(Levels::grade(&[Level::Should, Level::Unknown]), Grade::Must);
+    }
+
+    #[test]
+    fn catalogue_from_json() {
+        let j = serde_json::json!({"requirements": [
+            {"id": "a", "level": "MUST"}, {"id": "b", "level": "SHOULD", "quote": "x"}]});
+        let l = Levels::from_json(&j).unwrap();
+        assert_eq!(l.level("a"), Level::Must);
+        assert_eq!(l.level("b"), Level::Should);
+        assert_eq!(l.level("c"), Level::Unknown);
+        let bad = serde_json::json!({"requirements": [{"id": "a"}]});
+        assert!(Levels::from_json(&bad).unwrap_err().contains("level"));
+    }
+}
