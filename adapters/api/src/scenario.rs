@@ -44,7 +44,8 @@
 //! name the scenario chose; a path the role under test created itself (a
 //! reply path, a release path in `revoke_and_ack`) is [`PathId::Own`] with
 //! an opaque id the adapter chose. An event refers to the role's own paths by
-//! position ([`PathRef::Own`]): the n-th distinct own path in the trace so far.
+//! position ([`PathRef::Own`]): the n-th own path the role listed in response
+//! to a given earlier step.
 
 use serde::{Deserialize, Serialize};
 
@@ -241,11 +242,18 @@ pub enum PathRef {
     /// A path created by another role (its name in the scenario). It carries
     /// no context the role under test created.
     Named(String),
-    /// The `index`-th distinct [`PathId::Own`] in the trace so far (in the
-    /// order actions list them). With `tampered`, its context (the
-    /// `encrypted_data_tlvs` its creator reads back) was altered in transit.
+    /// The `index`-th [`PathId::Own`] (counting from 0) among the own paths
+    /// the role under test listed in its actions in response to the earlier
+    /// event step `step` (release paths of a `revoke_and_ack`, reply paths
+    /// of onion messages, in the order the actions list them). With
+    /// `tampered`, its context (the `encrypted_data_tlvs` its creator reads
+    /// back) was altered in transit. If the role listed fewer own paths at
+    /// that step, the message cannot be delivered: the driver skips it and
+    /// the role takes no action.
     Own {
-        /// Position among the own paths issued so far, from 0.
+        /// The earlier event step whose actions listed the path.
+        step: usize,
+        /// Position among the own paths listed at that step, from 0.
         index: usize,
         /// The context was altered.
         #[serde(default)]
@@ -859,6 +867,20 @@ pub fn validate(s: &Scenario) -> Result<(), String> {
         }
     }
     for (i, step) in s.steps.iter().enumerate() {
+        if let Step::Event(Event::OnionMessage {
+            over, reply_path, ..
+        }) = step
+        {
+            for r in std::iter::once(over).chain(reply_path.iter()) {
+                if let PathRef::Own { step: at, .. } = r {
+                    if *at >= i || !matches!(s.steps.get(*at), Some(Step::Event(_))) {
+                        return Err(format!(
+                            "step {i}: own path reference to step {at}, not an earlier event step"
+                        ));
+                    }
+                }
+            }
+        }
         match step {
             Step::Event(Event::RevokeAndAck { release_paths, .. })
                 if release_paths.len() > MAX_LIST =>
