@@ -2,6 +2,8 @@
 //! seeds. `asyncpay vectors generate` writes their output; `asyncpay vectors
 //! check` regenerates and compares byte for byte.
 
+pub mod scenarios;
+
 use crate::vectors::VectorFile;
 use asyncpay_adapter::Profile;
 
@@ -15,7 +17,10 @@ pub struct Area {
 }
 
 /// Every area, in the order files are generated.
-pub const AREAS: &[Area] = &[];
+pub const AREAS: &[Area] = &[Area {
+    name: "scenarios",
+    generate: scenarios::generate,
+}];
 
 /// Generate every area's file for every profile.
 pub fn generate_all(profiles: &[Profile]) -> Vec<VectorFile> {
