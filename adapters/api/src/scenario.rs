@@ -798,7 +798,7 @@ pub struct ScenarioFailure {
     pub step: Option<usize>,
     /// The failed expectation, as written in the scenario.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expectation: Option<ExpectStep>,
+    pub expectation: Option<Box<ExpectStep>>,
     /// How binding the failed expectation is (a malformed input counts as `must`).
     pub level: Level,
     /// The actions relevant to the failure: the unaccounted or matching ones,
@@ -935,8 +935,17 @@ struct Ctx<'a> {
     invreqs_sent: Vec<&'a str>,
 }
 
+/// True when `o` is `None` or `f` holds for its value (`Option::is_none_or`
+/// without needing Rust 1.82).
+fn none_or<T>(o: Option<T>, f: impl FnOnce(T) -> bool) -> bool {
+    match o {
+        None => true,
+        Some(x) => f(x),
+    }
+}
+
 fn reason_ok(allowed: &Option<Vec<FailureCode>>, got: FailureCode) -> bool {
-    allowed.as_ref().map_or(true, |v| v.contains(&got))
+    none_or(allowed.as_ref(), |v| v.contains(&got))
 }
 
 fn matches(check: &Check, a: &Action, ctx: &Ctx) -> bool {
@@ -961,8 +970,8 @@ fn matches(check: &Check, a: &Action, ctx: &Ctx) -> bool {
             },
         ) => {
             payment == p
-                && hold_htlc.map_or(true, |x| x == *hh)
-                && sender_provided_payment_preimage.map_or(true, |x| x == pre.is_some())
+                && none_or(*hold_htlc, |x| x == *hh)
+                && none_or(*sender_provided_payment_preimage, |x| x == pre.is_some())
                 && (!preimage_matches_payment_hash
                     || pre
                         .as_deref()
@@ -983,12 +992,7 @@ fn matches(check: &Check, a: &Action, ctx: &Ctx) -> bool {
                 htlc: h,
                 preimage: p,
             },
-        ) => {
-            htlc == h
-                && preimage
-                    .as_deref()
-                    .map_or(true, |x| x.eq_ignore_ascii_case(p))
-        }
+        ) => htlc == h && none_or(preimage.as_deref(), |x| x.eq_ignore_ascii_case(p)),
         (
             Check::OnionMessageSent {
                 message,
@@ -1004,8 +1008,8 @@ fn matches(check: &Check, a: &Action, ctx: &Ctx) -> bool {
             },
         ) => {
             *message == m.kind()
-                && id.as_deref().map_or(true, |id| m.id() == Some(id))
-                && over.as_ref().map_or(true, |v| v.contains(o))
+                && none_or(id.as_deref(), |id| m.id() == Some(id))
+                && none_or(over.as_ref(), |v| v.contains(o))
                 && match reply_path {
                     None => true,
                     Some(ReplyPathPattern::None) => r.is_none(),
@@ -1141,7 +1145,7 @@ pub fn judge(scenario: &Scenario, trace: &TraceView) -> Result<(), ScenarioFailu
                         if actions.iter().any(|p| matches(p, a, &ctx)) {
                             return Err(ScenarioFailure {
                                 step: Some(i),
-                                expectation: Some((*exp).clone()),
+                                expectation: Some(Box::new((*exp).clone())),
                                 level: exp.level,
                                 happened: vec![a.clone()],
                                 message: format!(
@@ -1163,7 +1167,7 @@ pub fn judge(scenario: &Scenario, trace: &TraceView) -> Result<(), ScenarioFailu
             Step::Expect(exp) => {
                 let fail = |message: String, happened: Vec<Action>| ScenarioFailure {
                     step: Some(i),
-                    expectation: Some(exp.clone()),
+                    expectation: Some(Box::new(exp.clone())),
                     level: exp.level,
                     happened,
                     message,

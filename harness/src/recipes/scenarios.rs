@@ -721,8 +721,8 @@ fn fresh_invoice() -> OnionMessage {
 const OFTEN_OFFLINE_HOLDS: &str = "A payer configured often-offline (LDK: hold_outbound_htlcs_at_next_hop) whose LSP advertises option_htlc_hold, paying a static invoice (the recipient is offline), uses hold_htlc; the draft permits it but does not oblige it, so this is the suite's documented expectation for that configuration.";
 
 fn payer_cases() -> Vec<Case> {
-    let mut v = Vec::new();
-    v.push(case(
+    vec![
+    case(
         "payer-sends-two-held-htlc-available-with-unique-reply-paths",
         "an often-offline payer whose LSP advertises option_htlc_hold, paying an offer answered with a static invoice with two message paths",
         "it sends the HTLC with hold_htlc and its LSP's revoke_and_ack carries two release paths",
@@ -747,9 +747,9 @@ fn payer_cases() -> Vec<Case> {
             ),
             nothing(&[req::RAA_RECEIVER_TWO_MESSAGES]),
         ]),
-    ));
+    ),
 
-    v.push(case(
+    case(
         "payer-payload-for-static-invoice",
         "a payer paying an offer",
         "a static invoice arrives in reply to its invoice request",
@@ -770,9 +770,9 @@ fn payer_cases() -> Vec<Case> {
                 &[req::WRITER_SENDER_PREIMAGE, req::WRITER_PAYMENT_HASH, req::WRITER_INVOICE_REQUEST],
             ),
         ]),
-    ));
+    ),
 
-    v.push(case(
+    case(
         "payer-fresh-invoice-no-hold-no-sender-preimage",
         "a payer paying an offer whose recipient is online",
         "a fresh invoice (with a payment hash) arrives in reply",
@@ -801,9 +801,9 @@ fn payer_cases() -> Vec<Case> {
                 nothing(&[req::SENDER_HOLD_RECIPIENT_OFFLINE]),
             ],
         ),
-    ));
+    ),
 
-    v.push(case(
+    case(
         "payer-no-hold-htlc-toward-peer-without-feature",
         "an often-offline payer whose LSP does not advertise option_htlc_hold",
         "a static invoice arrives",
@@ -819,9 +819,9 @@ fn payer_cases() -> Vec<Case> {
             invreq_sent(),
             invoice_arrives(1, OnionMessage::StaticInvoice(static_invoice())),
         ]),
-    ));
+    ),
 
-    v.push(case(
+    case(
         "payer-release-paths-for-unheld-htlc-ignored",
         "a payer that sent an HTLC without hold_htlc (paying a fresh invoice)",
         "its LSP's revoke_and_ack nevertheless carries release paths",
@@ -839,9 +839,9 @@ fn payer_cases() -> Vec<Case> {
                 "The receiver duty applies only if hold_htlc was set in the preceding update_add_htlc; the draft says nothing otherwise. Choice: the paths are ignored.",
             ),
         ]),
-    ));
+    ),
 
-    v.push(case(
+    case(
         "payer-static-and-fresh-invoice-paid-once",
         "a payer whose invoice request is answered both by the server (static invoice) and by the recipient, briefly online (fresh invoice)",
         "the static invoice arrives first, then the fresh invoice",
@@ -859,9 +859,9 @@ fn payer_cases() -> Vec<Case> {
                 "Draft silent on two answers to one invoice request (the new pay-mobile-user flow makes it likely). Choice: the first invoice is paid; later ones for the same payment are ignored, never paid twice.",
             ),
         ]),
-    ));
+    ),
 
-    v.push(case(
+    case(
         "payer-expired-static-invoice-not-paid",
         "a payer whose invoice request is answered with a static invoice without invoice_relative_expiry",
         "the invoice arrives 15 days after its invoice_created_at",
@@ -879,9 +879,9 @@ fn payer_cases() -> Vec<Case> {
                 "Expired under either reading: the inherited reader default of 7200 s, or the static-invoice writer default of 2 weeks (the draft changes the writer's default but not the reader's).",
             ),
         ]),
-    ));
+    ),
 
-    v.push(case(
+    case(
         "payer-online-waits-for-release",
         "a payer that will stay online, paying a static invoice",
         "it sends held_htlc_available with its own reply paths and a release_held_htlc comes back over one, then the other",
@@ -928,8 +928,8 @@ fn payer_cases() -> Vec<Case> {
                 "Both held_htlc_available may be answered; the second release must not pay again.",
             ),
         ]),
-    ));
-    v
+    ),
+    ]
 }
 
 const PREIMAGE: [u8; 32] = [0x42; 32];

@@ -222,13 +222,13 @@ impl Machine for Lsp {
                 let arrived = w.arrived(over);
                 self.release(arrived, w, &mut out);
             }
-            Event::HtlcFailedDownstream { htlc, .. } => {
-                if self.htlcs.get(htlc).map(|h| h.state) == Some(HtlcState::Forwarded) {
-                    if w.is(Mutant::RetryAfterDownstreamFailure) {
-                        self.forward(*htlc, w, &mut out);
-                    } else {
-                        self.fail(*htlc, FailureCode::Relayed, &mut out);
-                    }
+            Event::HtlcFailedDownstream { htlc, .. }
+                if self.htlcs.get(htlc).map(|h| h.state) == Some(HtlcState::Forwarded) =>
+            {
+                if w.is(Mutant::RetryAfterDownstreamFailure) {
+                    self.forward(*htlc, w, &mut out);
+                } else {
+                    self.fail(*htlc, FailureCode::Relayed, &mut out);
                 }
             }
             Event::BlocksMined { .. } => self.expire(w, &mut out),
