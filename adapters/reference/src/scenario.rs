@@ -294,3 +294,123 @@ pub fn run_op(input: &Scenario, profile: &Profile) -> Outcome {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asyncpay_adapter::scenario::{InitialState, NodeConfig, OnionMessage, Payload, MAX_STEPS};
+    use asyncpay_adapter::Numbers;
+
+    fn profile() -> Profile {
+        Profile {
+            name: "test".into(),
+            description: String::new(),
+            kind: "draft".into(),
+            source: String::new(),
+            numbers: Numbers {
+                hold_htlc: 2,
+                release_paths: 0,
+                release_paths_format: "paths".into(),
+                static_invoice_message_paths: 178,
+                payload_invoice_request: 1,
+                payload_sender_preimage: 5482373484,
+                onionmsg_static_invoice: 70,
+                onionmsg_held_htlc_available: 72,
+                onionmsg_release_held_htlc: 74,
+                encrypted_data_release_context: 16,
+                feature_htlc_hold: 52,
+                static_invoice_default_expiry: 1_209_600,
+            },
+            choices: Vec::new(),
+        }
+    }
+
+    fn lsp_scenario(steps: Vec<Step>) -> Scenario {
+        let hold = NodeConfig {
+            features: vec![asyncpay_adapter::scenario::Feature::OptionHtlcHold],
+            often_offline: false,
+        };
+        Scenario {
+            role_under_test: Role::PayerLsp,
+            initial: InitialState {
+                block_height: 100,
+                time: 0,
+                nodes: Nodes {
+                    payer_lsp: hold,
+                    ..Nodes::default()
+                },
+                offers: Vec::new(),
+                static_invoices: Vec::new(),
+                recipient_path: None,
+            },
+            steps,
+        }
+    }
+
+    fn held_then(release_over: PathRef) -> Scenario {
+        lsp_scenario(vec![
+            Step::Event(Event::UpdateAddHtlc {
+                from: Role::Payer,
+                htlc: 0,
+                amount_msat: 1000,
+                payment_hash: "00".repeat(32),
+                cltv_expiry: 300,
+                hold_htlc: true,
+                payload: Payload {
+                    amt_to_forward: 1000,
+                    outgoing_cltv_value: 260,
+                    next_hop: Some(Role::InvoiceServer),
+                    ..Payload::default()
+                },
+                irrevocably_committed: true,
+            }),
+            Step::Event(Event::OnionMessage {
+                from: Role::Recipient,
+                message: OnionMessage::ReleaseHeldHtlc,
+                over: release_over,
+                reply_path: None,
+            }),
+        ])
+    }
+
+    fn forwards(s: &Scenario, cfg: &Config) -> usize {
+        let trace = run(s, &profile(), cfg).expect("runs");
+        trace
+            .trace
+            .iter()
+            .flat_map(|e| e.actions.iter())
+            .filter(|a| matches!(a, Action::HtlcForwarded { .. }))
+            .count()
+    }
+
+    #[test]
+    fn oversized_scenario_is_rejected_not_run() {
+        let s = lsp_scenario(vec![
+            Step::Event(Event::BlocksMined { count: 1 });
+            MAX_STEPS + 1
+        ]);
+        assert!(matches!(run_op(&s, &profile()), Outcome::Rejected(_)));
+    }
+
+    #[test]
+    fn only_authentic_releases_forward() {
+        let own = |tampered| PathRef::Own {
+            step: 0,
+            index: 0,
+            tampered,
+        };
+        assert_eq!(forwards(&held_then(own(false)), &Config::default()), 1);
+        assert_eq!(forwards(&held_then(own(true)), &Config::default()), 0);
+        let forged = PathRef::Forged { claims_htlc: 0 };
+        assert_eq!(forwards(&held_then(forged.clone()), &Config::default()), 0);
+        let broken = Config::with_mutant(Mutant::AcceptForgedRelease);
+        assert_eq!(forwards(&held_then(forged), &broken), 1);
+        // A reference to a path never issued cannot be delivered.
+        let missing = PathRef::Own {
+            step: 0,
+            index: 9,
+            tampered: false,
+        };
+        assert_eq!(forwards(&held_then(missing), &Config::default()), 0);
+    }
+}
