@@ -1,8 +1,416 @@
-//! Release-semantics state machines.
+//! Release-semantics state machines: the reference's behaviour in each role
+//! of the async payments flow, driven by a scenario's events.
+//!
+//! [`run_op`] plays `role_under_test` through every event step of a
+//! [`Scenario`] and answers the trace (`{"trace": [...]}`, see
+//! [`asyncpay_adapter::scenario::TraceView`]). It does not judge itself: the
+//! harness judges every adapter's trace with
+//! [`asyncpay_adapter::scenario::judge`].
+//!
+//! One machine per role:
+//! - [`lsp`]: the payer's LSP, the node that holds `hold_htlc` HTLCs;
+//! - [`payer`]: the often-offline payer paying an offer through a static invoice;
+//! - [`recipient`]: the often-offline recipient, releasing and claiming;
+//! - [`server`]: the invoice server answering invoice requests on the recipient's behalf.
+//!
+//! Time and block height are simulated. Every loop is bounded by the
+//! scenario's size, itself bounded by [`asyncpay_adapter::scenario::MAX_STEPS`].
+//!
+//! For the suite's own tests, [`Config::with_mutant`] selects a deliberately
+//! broken variant ([`Mutant`]); [`run_op`] always runs the unbroken model.
 
-use asyncpay_adapter::{Outcome, Profile};
+pub mod lsp;
+pub mod payer;
+pub mod recipient;
+pub mod server;
 
-/// Operation `run_op` (not implemented yet).
-pub fn run_op(_input: &asyncpay_adapter::scenario::Scenario, _profile: &Profile) -> Outcome {
-    Outcome::unsupported("not implemented in the reference yet")
+use asyncpay_adapter::scenario::{
+    validate, Action, Event, Nodes, PathId, PathRef, Role, Scenario, Step, TraceEntry, TraceView,
+};
+use asyncpay_adapter::{Outcome, Profile, ReasonClass, Rejection};
+use bitcoin_hashes::{sha256, Hash};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A deliberately broken variant of the reference, to prove the scenarios
+/// catch it. Never used by [`run_op`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mutant {
+    /// LSP: forwards a held HTLC as soon as it is committed, without a release.
+    ForwardWithoutRelease,
+    /// LSP: forwards again on every release (duplicates are not no-ops).
+    ForwardOnEveryRelease,
+    /// LSP: does not authenticate the release context (accepts forged and altered ones).
+    AcceptForgedRelease,
+    /// LSP: never fails a held HTLC back, whatever the block height.
+    NeverFailBack,
+    /// LSP: forwards on a release that arrives before the HTLC is irrevocably committed.
+    ForwardBeforeCommitment,
+    /// LSP: after a downstream failure, forwards the HTLC again instead of failing it back.
+    RetryAfterDownstreamFailure,
+    /// LSP: puts release paths in every `revoke_and_ack`, held HTLC or not.
+    ReleasePathsForEveryHtlc,
+    /// Payer: sets `hold_htlc` even when its peer does not advertise `option_htlc_hold`.
+    HoldWithoutPeerFeature,
+    /// Payer: sends only one `held_htlc_available`.
+    SingleHeldHtlcAvailable,
+    /// Payer: uses the same reply path for every `held_htlc_available`.
+    ReuseReplyPath,
+    /// Payer: pays every invoice that arrives for a payment.
+    PayEveryInvoice,
+    /// Recipient: claims with the sender's preimage without checking its hash.
+    ClaimWithoutHashCheck,
+    /// Recipient: accepts an amount below the invoice request's.
+    IgnoreInvoiceRequestAmount,
+    /// Invoice server: replies with the static invoice but does not forward the request.
+    ServerDoesNotForward,
+}
+
+impl Mutant {
+    /// Every mutant.
+    pub const ALL: &'static [Mutant] = &[
+        Mutant::ForwardWithoutRelease,
+        Mutant::ForwardOnEveryRelease,
+        Mutant::AcceptForgedRelease,
+        Mutant::NeverFailBack,
+        Mutant::ForwardBeforeCommitment,
+        Mutant::RetryAfterDownstreamFailure,
+        Mutant::ReleasePathsForEveryHtlc,
+        Mutant::HoldWithoutPeerFeature,
+        Mutant::SingleHeldHtlcAvailable,
+        Mutant::ReuseReplyPath,
+        Mutant::PayEveryInvoice,
+        Mutant::ClaimWithoutHashCheck,
+        Mutant::IgnoreInvoiceRequestAmount,
+        Mutant::ServerDoesNotForward,
+    ];
+}
+
+/// How the reference runs a scenario. [`Config::default`] is the unbroken model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    mutant: Option<Mutant>,
+}
+
+impl Config {
+    /// A deliberately broken reference (for the suite's own mutation tests).
+    pub fn with_mutant(mutant: Mutant) -> Config {
+        Config {
+            mutant: Some(mutant),
+        }
+    }
+
+    /// The mutant, if any.
+    pub fn mutant(&self) -> Option<Mutant> {
+        self.mutant
+    }
+}
+
+/// Blocks before a held HTLC's `outgoing_cltv_value` at which the holding
+/// node fails it back (the draft assigns none; this is LDK's
+/// `HTLC_FAIL_BACK_BUFFER`, 2 * 18 + 3, so the two agree).
+pub const FAIL_BACK_BUFFER_BLOCKS: u32 = 39;
+
+/// Release paths the holding node issues per held HTLC (at least 1 by the
+/// draft; 2, so the payer can give each `held_htlc_available` a unique reply path).
+pub const RELEASE_PATHS_PER_HTLC: usize = 2;
+
+/// A path as it arrived at the role under test, after resolving the event's [`PathRef`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arrived {
+    /// One of the role's own paths, with the context (token) read back from it.
+    Own {
+        /// The path's id.
+        id: String,
+        /// The context it carried (altered if the event says tampered).
+        token: [u8; 32],
+    },
+    /// A path created by another role.
+    Named(String),
+    /// A path not created by the role, with a forged release context for `claims_htlc`.
+    Forged {
+        /// The HTLC id the forgery names.
+        claims_htlc: u64,
+    },
+    /// A reference to an own path that was never issued (the message cannot arrive).
+    Unresolvable,
+}
+
+/// The simulated world around the role under test.
+pub struct World<'a> {
+    /// Current block height.
+    pub height: u32,
+    /// Current time, seconds since 1970.
+    pub time: u64,
+    /// Every node's configuration.
+    pub nodes: &'a Nodes,
+    /// The profile.
+    pub profile: &'a Profile,
+    /// The mutant, if any.
+    pub mutant: Option<Mutant>,
+    /// Peers currently disconnected.
+    pub disconnected: BTreeSet<Role>,
+    secret: [u8; 32],
+    tokens: BTreeMap<String, [u8; 32]>,
+    own_by_step: BTreeMap<usize, Vec<String>>,
+}
+
+impl<'a> World<'a> {
+    fn new(scenario: &Scenario, nodes: &'a Nodes, profile: &'a Profile, cfg: &Config) -> Self {
+        World {
+            height: scenario.initial.block_height,
+            time: scenario.initial.time,
+            nodes,
+            profile,
+            mutant: cfg.mutant,
+            disconnected: BTreeSet::new(),
+            secret: sha256::Hash::hash(b"asyncpay-reference node secret").to_byte_array(),
+            tokens: BTreeMap::new(),
+            own_by_step: BTreeMap::new(),
+        }
+    }
+
+    /// Whether the mutant `m` is selected.
+    pub fn is(&self, m: Mutant) -> bool {
+        self.mutant == Some(m)
+    }
+
+    /// Create a new own path with id `id` whose context is an
+    /// unforgeable token (a MAC of the id under the node's secret).
+    pub fn issue(&mut self, id: String) -> PathId {
+        let mut data = self.secret.to_vec();
+        data.extend_from_slice(id.as_bytes());
+        let token = sha256::Hash::hash(&data).to_byte_array();
+        self.tokens.insert(id.clone(), token);
+        PathId::Own(id)
+    }
+
+    /// Whether `token` is the context this node put in its own path `id`.
+    pub fn authentic(&self, id: &str, token: &[u8; 32]) -> bool {
+        self.tokens.get(id) == Some(token)
+    }
+
+    /// Resolve an event's path reference.
+    pub fn arrived(&self, r: &PathRef) -> Arrived {
+        match r {
+            PathRef::Named(n) => Arrived::Named(n.clone()),
+            PathRef::Forged { claims_htlc } => Arrived::Forged {
+                claims_htlc: *claims_htlc,
+            },
+            PathRef::Own {
+                step,
+                index,
+                tampered,
+            } => {
+                let Some(id) = self.own_by_step.get(step).and_then(|v| v.get(*index)) else {
+                    return Arrived::Unresolvable;
+                };
+                let Some(mut token) = self.tokens.get(id).copied() else {
+                    return Arrived::Unresolvable;
+                };
+                if *tampered {
+                    token[0] ^= 0x01;
+                }
+                Arrived::Own {
+                    id: id.clone(),
+                    token,
+                }
+            }
+        }
+    }
+
+    /// The path id an outgoing message uses for a reference (a reply path it answers over).
+    pub fn path_id(&self, r: &PathRef) -> Option<PathId> {
+        match self.arrived(r) {
+            Arrived::Own { id, .. } => Some(PathId::Own(id)),
+            Arrived::Named(n) => Some(PathId::Named(n)),
+            Arrived::Forged { claims_htlc } => Some(PathId::Named(format!("forged-{claims_htlc}"))),
+            Arrived::Unresolvable => None,
+        }
+    }
+
+    fn record(&mut self, step: usize, actions: &[Action]) {
+        let ids: Vec<String> = actions
+            .iter()
+            .flat_map(|a| a.own_paths())
+            .filter_map(|p| match p {
+                PathId::Own(id) => Some(id.clone()),
+                PathId::Named(_) => None,
+            })
+            .collect();
+        self.own_by_step.insert(step, ids);
+    }
+}
+
+/// One role's behaviour.
+pub trait Machine {
+    /// React to one event; the world's clock and connections are already updated.
+    fn on_event(&mut self, event: &Event, world: &mut World) -> Vec<Action>;
+}
+
+/// SHA-256 of `data`.
+pub fn sha(data: &[u8]) -> [u8; 32] {
+    sha256::Hash::hash(data).to_byte_array()
+}
+
+/// Run `scenario` with the reference in `role_under_test`, configured by `cfg`.
+pub fn run(scenario: &Scenario, profile: &Profile, cfg: &Config) -> Result<TraceView, String> {
+    validate(scenario)?;
+    let nodes = &scenario.initial.nodes;
+    let mut world = World::new(scenario, nodes, profile, cfg);
+    let mut machine: Box<dyn Machine> = match scenario.role_under_test {
+        Role::PayerLsp => Box::new(lsp::Lsp::new(nodes)),
+        Role::Payer => Box::new(payer::Payer::new(&scenario.initial)),
+        Role::Recipient => Box::new(recipient::Recipient::new(&scenario.initial)),
+        Role::InvoiceServer => Box::new(server::Server::new(&scenario.initial)),
+    };
+    let mut trace = Vec::new();
+    for (i, step) in scenario.steps.iter().enumerate() {
+        let Step::Event(event) = step else { continue };
+        match event {
+            Event::BlocksMined { count } => world.height = world.height.saturating_add(*count),
+            Event::TimePasses { seconds } => world.time = world.time.saturating_add(*seconds),
+            Event::PeerDisconnects { peer } => {
+                world.disconnected.insert(*peer);
+            }
+            Event::PeerReconnects { peer } => {
+                world.disconnected.remove(peer);
+            }
+            _ => {}
+        }
+        let actions = machine.on_event(event, &mut world);
+        world.record(i, &actions);
+        trace.push(TraceEntry { step: i, actions });
+    }
+    Ok(TraceView { trace })
+}
+
+/// Operation `scenario.run`: the unbroken reference's trace.
+pub fn run_op(input: &Scenario, profile: &Profile) -> Outcome {
+    match run(input, profile, &Config::default()) {
+        Ok(trace) => Outcome::accepted(&trace),
+        Err(e) => Outcome::Rejected(Rejection::new(
+            ReasonClass::InvalidValue,
+            format!("malformed scenario: {e}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asyncpay_adapter::scenario::{InitialState, NodeConfig, OnionMessage, Payload, MAX_STEPS};
+    use asyncpay_adapter::Numbers;
+
+    fn profile() -> Profile {
+        Profile {
+            name: "test".into(),
+            description: String::new(),
+            kind: "draft".into(),
+            source: String::new(),
+            numbers: Numbers {
+                hold_htlc: 2,
+                release_paths: 0,
+                release_paths_format: "paths".into(),
+                static_invoice_message_paths: 178,
+                payload_invoice_request: 1,
+                payload_sender_preimage: 5482373484,
+                onionmsg_static_invoice: 70,
+                onionmsg_held_htlc_available: 72,
+                onionmsg_release_held_htlc: 74,
+                encrypted_data_release_context: 16,
+                feature_htlc_hold: 52,
+                static_invoice_default_expiry: 1_209_600,
+            },
+            choices: Vec::new(),
+        }
+    }
+
+    fn lsp_scenario(steps: Vec<Step>) -> Scenario {
+        let hold = NodeConfig {
+            features: vec![asyncpay_adapter::scenario::Feature::OptionHtlcHold],
+            often_offline: false,
+        };
+        Scenario {
+            role_under_test: Role::PayerLsp,
+            initial: InitialState {
+                block_height: 100,
+                time: 0,
+                nodes: Nodes {
+                    payer_lsp: hold,
+                    ..Nodes::default()
+                },
+                offers: Vec::new(),
+                static_invoices: Vec::new(),
+                recipient_path: None,
+            },
+            steps,
+        }
+    }
+
+    fn held_then(release_over: PathRef) -> Scenario {
+        lsp_scenario(vec![
+            Step::Event(Event::UpdateAddHtlc {
+                from: Role::Payer,
+                htlc: 0,
+                amount_msat: 1000,
+                payment_hash: "00".repeat(32),
+                cltv_expiry: 300,
+                hold_htlc: true,
+                payload: Payload {
+                    amt_to_forward: 1000,
+                    outgoing_cltv_value: 260,
+                    next_hop: Some(Role::InvoiceServer),
+                    ..Payload::default()
+                },
+                irrevocably_committed: true,
+            }),
+            Step::Event(Event::OnionMessage {
+                from: Role::Recipient,
+                message: OnionMessage::ReleaseHeldHtlc,
+                over: release_over,
+                reply_path: None,
+            }),
+        ])
+    }
+
+    fn forwards(s: &Scenario, cfg: &Config) -> usize {
+        let trace = run(s, &profile(), cfg).expect("runs");
+        trace
+            .trace
+            .iter()
+            .flat_map(|e| e.actions.iter())
+            .filter(|a| matches!(a, Action::HtlcForwarded { .. }))
+            .count()
+    }
+
+    #[test]
+    fn oversized_scenario_is_rejected_not_run() {
+        let s = lsp_scenario(vec![
+            Step::Event(Event::BlocksMined { count: 1 });
+            MAX_STEPS + 1
+        ]);
+        assert!(matches!(run_op(&s, &profile()), Outcome::Rejected(_)));
+    }
+
+    #[test]
+    fn only_authentic_releases_forward() {
+        let own = |tampered| PathRef::Own {
+            step: 0,
+            index: 0,
+            tampered,
+        };
+        assert_eq!(forwards(&held_then(own(false)), &Config::default()), 1);
+        assert_eq!(forwards(&held_then(own(true)), &Config::default()), 0);
+        let forged = PathRef::Forged { claims_htlc: 0 };
+        assert_eq!(forwards(&held_then(forged.clone()), &Config::default()), 0);
+        let broken = Config::with_mutant(Mutant::AcceptForgedRelease);
+        assert_eq!(forwards(&held_then(forged), &broken), 1);
+        // A reference to a path never issued cannot be delivered.
+        let missing = PathRef::Own {
+            step: 0,
+            index: 9,
+            tampered: false,
+        };
+        assert_eq!(forwards(&held_then(missing), &Config::default()), 0);
+    }
 }

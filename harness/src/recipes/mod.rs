@@ -7,6 +7,7 @@ pub mod experimental_release_secret;
 pub mod hold_htlc;
 pub mod onion_messages;
 pub mod reply_paths;
+pub mod scenarios;
 pub mod static_invoice;
 
 use crate::vectors::VectorFile;
@@ -46,6 +47,10 @@ pub const AREAS: &[Area] = &[
     Area {
         name: "experimental_release_secret",
         generate: experimental_release_secret::generate,
+    },
+    Area {
+        name: "scenarios",
+        generate: scenarios::generate,
     },
 ];
 

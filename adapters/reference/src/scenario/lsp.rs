@@ -1,0 +1,254 @@
+//! The payer's LSP: the holding node.
+//!
+//! Requirements followed (draft PR 1149 + PR 989):
+//! - `update_add_htlc` receiver: with `hold_htlc`, MUST NOT forward until a
+//!   corresponding `release_held_htlc` arrives; upon it, SHOULD forward as usual.
+//! - `revoke_and_ack` sender: if `hold_htlc` was set and `option_htlc_hold`
+//!   advertised, MUST set release paths (this model issues
+//!   [`RELEASE_PATHS_PER_HTLC`] per held HTLC, and none for other HTLCs).
+//! - Forwarding only once the incoming HTLC is irrevocably committed (BOLT 2).
+//!
+//! Choices where the draft is silent:
+//! - a release is authenticated by the context in the path this node
+//!   created; anything else is ignored;
+//! - a release arriving before the HTLC is irrevocably committed is
+//!   remembered, and the HTLC forwarded once committed (as LDK 0.2 does);
+//! - a held HTLC is failed back `expiry_too_soon` once the height reaches
+//!   `outgoing_cltv_value - FAIL_BACK_BUFFER_BLOCKS`;
+//! - a node that does not advertise `option_htlc_hold` fails a `hold_htlc`
+//!   HTLC back with `temporary_node_failure` (as LDK 0.2 does);
+//! - a released HTLC whose next hop is disconnected is forwarded on reconnection.
+
+use super::{Arrived, Machine, Mutant, World, FAIL_BACK_BUFFER_BLOCKS, RELEASE_PATHS_PER_HTLC};
+use asyncpay_adapter::scenario::{Action, Event, FailureCode, Feature, Nodes, OnionMessage, Role};
+use std::collections::BTreeMap;
+
+/// Where an incoming HTLC stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HtlcState {
+    /// `update_add_htlc` received, not yet signed.
+    Added,
+    /// Covered by the peer's `commitment_signed`; our `revoke_and_ack` sent.
+    Signed,
+    /// Irrevocably committed, not yet forwarded or failed.
+    Committed,
+    /// Forwarded downstream.
+    Forwarded,
+    /// Failed back.
+    Failed,
+}
+
+#[derive(Clone, Debug)]
+struct Incoming {
+    hold: bool,
+    next: Role,
+    outgoing_cltv: u32,
+    state: HtlcState,
+    release_requested: bool,
+}
+
+/// The holding node's state.
+pub struct Lsp {
+    supports_hold: bool,
+    htlcs: BTreeMap<u64, Incoming>,
+    /// Release path id -> the HTLC it releases.
+    release_paths: BTreeMap<String, u64>,
+}
+
+impl Lsp {
+    /// A holding node configured as `nodes.payer_lsp`.
+    pub fn new(nodes: &Nodes) -> Lsp {
+        Lsp {
+            supports_hold: nodes.payer_lsp.has(Feature::OptionHtlcHold),
+            htlcs: BTreeMap::new(),
+            release_paths: BTreeMap::new(),
+        }
+    }
+
+    fn forward(&mut self, id: u64, w: &World, out: &mut Vec<Action>) {
+        let Some(h) = self.htlcs.get_mut(&id) else {
+            return;
+        };
+        if w.disconnected.contains(&h.next) {
+            h.release_requested = true;
+            return;
+        }
+        h.state = HtlcState::Forwarded;
+        out.push(Action::HtlcForwarded {
+            htlc: id,
+            to: h.next,
+        });
+    }
+
+    fn fail(&mut self, id: u64, reason: FailureCode, out: &mut Vec<Action>) {
+        if let Some(h) = self.htlcs.get_mut(&id) {
+            h.state = HtlcState::Failed;
+            out.push(Action::HtlcFailed { htlc: id, reason });
+        }
+    }
+
+    fn commitment_signed(&mut self, w: &mut World, out: &mut Vec<Action>) {
+        let mut paths = Vec::new();
+        for (id, h) in self.htlcs.iter_mut() {
+            if h.state != HtlcState::Added {
+                continue;
+            }
+            h.state = HtlcState::Signed;
+            let wants_paths =
+                (h.hold && self.supports_hold) || w.is(Mutant::ReleasePathsForEveryHtlc);
+            if wants_paths {
+                for k in 0..RELEASE_PATHS_PER_HTLC {
+                    let pid = format!("lsp-release-{id}-{k}");
+                    self.release_paths.insert(pid.clone(), *id);
+                    paths.push(w.issue(pid));
+                }
+            }
+        }
+        out.push(Action::RevokeAndAckSent {
+            to: Role::Payer,
+            release_paths: paths,
+        });
+    }
+
+    fn revoke_and_ack(&mut self, w: &World, out: &mut Vec<Action>) {
+        let ids: Vec<u64> = self
+            .htlcs
+            .iter()
+            .filter(|(_, h)| h.state == HtlcState::Signed)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            let Some(h) = self.htlcs.get_mut(&id) else {
+                continue;
+            };
+            h.state = HtlcState::Committed;
+            let (hold, released) = (h.hold, h.release_requested);
+            if !hold || released || w.is(Mutant::ForwardWithoutRelease) {
+                self.forward(id, w, out);
+            } else if !self.supports_hold {
+                self.fail(id, FailureCode::TemporaryNodeFailure, out);
+            }
+        }
+        self.expire(w, out);
+    }
+
+    fn expire(&mut self, w: &World, out: &mut Vec<Action>) {
+        if w.is(Mutant::NeverFailBack) {
+            return;
+        }
+        let due: Vec<u64> = self
+            .htlcs
+            .iter()
+            .filter(|(_, h)| {
+                h.state == HtlcState::Committed
+                    && w.height.saturating_add(FAIL_BACK_BUFFER_BLOCKS) >= h.outgoing_cltv
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in due {
+            self.fail(id, FailureCode::ExpiryTooSoon, out);
+        }
+    }
+
+    fn release(&mut self, over: Arrived, w: &World, out: &mut Vec<Action>) {
+        let forged_ok = w.is(Mutant::AcceptForgedRelease);
+        let id = match over {
+            Arrived::Own { id, token } if forged_ok || w.authentic(&id, &token) => {
+                self.release_paths.get(&id).copied()
+            }
+            Arrived::Forged { claims_htlc } if forged_ok => Some(claims_htlc),
+            _ => None,
+        };
+        let Some(id) = id else { return };
+        let Some(h) = self.htlcs.get_mut(&id) else {
+            return;
+        };
+        if !h.hold && !w.is(Mutant::ForwardOnEveryRelease) {
+            return;
+        }
+        match h.state {
+            HtlcState::Added | HtlcState::Signed => {
+                h.release_requested = true;
+                if w.is(Mutant::ForwardBeforeCommitment) {
+                    self.forward(id, w, out);
+                }
+            }
+            HtlcState::Committed => self.forward(id, w, out),
+            HtlcState::Forwarded if w.is(Mutant::ForwardOnEveryRelease) => self.forward(id, w, out),
+            _ => {}
+        }
+    }
+}
+
+impl Machine for Lsp {
+    fn on_event(&mut self, event: &Event, w: &mut World) -> Vec<Action> {
+        let mut out = Vec::new();
+        match event {
+            Event::UpdateAddHtlc {
+                from: Role::Payer,
+                htlc,
+                hold_htlc,
+                payload,
+                irrevocably_committed,
+                ..
+            } => {
+                if self.htlcs.contains_key(htlc) {
+                    return out;
+                }
+                self.htlcs.insert(
+                    *htlc,
+                    Incoming {
+                        hold: *hold_htlc,
+                        next: payload.next_hop.unwrap_or(Role::InvoiceServer),
+                        outgoing_cltv: payload.outgoing_cltv_value,
+                        state: HtlcState::Added,
+                        release_requested: false,
+                    },
+                );
+                if *irrevocably_committed {
+                    self.commitment_signed(w, &mut out);
+                    self.revoke_and_ack(w, &mut out);
+                }
+            }
+            Event::CommitmentSigned { from: Role::Payer } => self.commitment_signed(w, &mut out),
+            Event::RevokeAndAck {
+                from: Role::Payer, ..
+            } => self.revoke_and_ack(w, &mut out),
+            Event::OnionMessage {
+                message: OnionMessage::ReleaseHeldHtlc,
+                over,
+                ..
+            } => {
+                let arrived = w.arrived(over);
+                self.release(arrived, w, &mut out);
+            }
+            Event::HtlcFailedDownstream { htlc, .. }
+                if self.htlcs.get(htlc).map(|h| h.state) == Some(HtlcState::Forwarded) =>
+            {
+                if w.is(Mutant::RetryAfterDownstreamFailure) {
+                    self.forward(*htlc, w, &mut out);
+                } else {
+                    self.fail(*htlc, FailureCode::Relayed, &mut out);
+                }
+            }
+            Event::BlocksMined { .. } => self.expire(w, &mut out),
+            Event::PeerReconnects { peer } => {
+                let ready: Vec<u64> = self
+                    .htlcs
+                    .iter()
+                    .filter(|(_, h)| {
+                        h.next == *peer
+                            && h.state == HtlcState::Committed
+                            && (!h.hold || h.release_requested)
+                    })
+                    .map(|(id, _)| *id)
+                    .collect();
+                for id in ready {
+                    self.forward(id, w, &mut out);
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}

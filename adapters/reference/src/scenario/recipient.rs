@@ -1,0 +1,183 @@
+//! The often-offline recipient: releases held HTLCs and claims them.
+//!
+//! Requirements followed:
+//! - on `held_htlc_available` over one of its static invoices' message
+//!   paths, with a reply path: replies `release_held_htlc` over the reply
+//!   path (the draft's flow; the reply is what unblocks the HTLC). Without a
+//!   reply path it cannot answer.
+//! - payload reader (final node): MUST use `sender_provided_payment_preimage`
+//!   when claiming, if present; MUST return an error if `amt_to_forward` is
+//!   below what it expects (the `invoice_request`'s amount); MUST return an
+//!   error if `cltv_expiry` exceeds the payment path's `max_cltv_expiry`
+//!   (`invalid_onion_blinding`).
+//! - BOLT 2 `update_fulfill_htlc`: the preimage must hash to `payment_hash`,
+//!   so a preimage that does not is rejected, never claimed.
+//!
+//! Choice: an HTLC with a sender preimage but no `invoice_request`, or with an
+//! `invoice_request` for an offer that is not the recipient's, is rejected
+//! with `incorrect_or_unknown_payment_details` (the recipient cannot tell
+//! what it is paid for).
+
+use super::{sha, Machine, Mutant, World};
+use asyncpay_adapter::scenario::{
+    Action, Event, FailureCode, InitialState, OnionMessage, PathRef, Payload, Role,
+    StaticInvoiceSpec,
+};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug)]
+struct Incoming {
+    amount_msat: u64,
+    payment_hash: String,
+    cltv_expiry: u32,
+    payload: Payload,
+    /// 0: added, 1: signed, 2: decided.
+    stage: u8,
+}
+
+/// The recipient's state.
+pub struct Recipient {
+    offers: Vec<String>,
+    invoices: Vec<StaticInvoiceSpec>,
+    htlcs: BTreeMap<u64, Incoming>,
+}
+
+impl Recipient {
+    /// A recipient owning the offers and static invoices in `initial`.
+    pub fn new(initial: &InitialState) -> Recipient {
+        Recipient {
+            offers: initial.offers.iter().map(|o| o.id.clone()).collect(),
+            invoices: initial.static_invoices.clone(),
+            htlcs: BTreeMap::new(),
+        }
+    }
+
+    fn decide(&self, id: u64, h: &Incoming, w: &World) -> Action {
+        let reject = |reason| Action::HtlcFailed { htlc: id, reason };
+        let p = &h.payload;
+        if h.cltv_expiry < p.outgoing_cltv_value || h.amount_msat < p.amt_to_forward {
+            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+        }
+        if let Some(name) = &p.payment_path {
+            let path = self
+                .invoices
+                .iter()
+                .flat_map(|i| i.payment_paths.iter())
+                .find(|pp| &pp.id == name);
+            match path {
+                Some(pp) if h.cltv_expiry <= pp.max_cltv_expiry => {}
+                _ => return reject(FailureCode::InvalidOnionBlinding),
+            }
+        }
+        let Some(preimage) = &p.sender_provided_payment_preimage else {
+            // No invoice with a payment hash exists in this model.
+            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+        };
+        let Some(invreq) = &p.invoice_request else {
+            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+        };
+        if !self.offers.contains(&invreq.offer) {
+            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+        }
+        let expected = invreq.amount_msat.unwrap_or(0);
+        if p.amt_to_forward < expected && !w.is(Mutant::IgnoreInvoiceRequestAmount) {
+            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+        }
+        let hash_ok = hex::decode(preimage)
+            .ok()
+            .filter(|b| b.len() == 32)
+            .is_some_and(|b| hex::encode(sha(&b)).eq_ignore_ascii_case(&h.payment_hash));
+        if !hash_ok && !w.is(Mutant::ClaimWithoutHashCheck) {
+            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+        }
+        Action::HtlcClaimed {
+            htlc: id,
+            preimage: preimage.to_ascii_lowercase(),
+        }
+    }
+
+    fn advance(&mut self, to_stage: u8, w: &World, out: &mut Vec<Action>) {
+        let ids: Vec<u64> = self
+            .htlcs
+            .iter()
+            .filter(|(_, h)| h.stage + 1 == to_stage)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            if let Some(h) = self.htlcs.get(&id).cloned() {
+                if to_stage == 2 {
+                    out.push(self.decide(id, &h, w));
+                }
+            }
+            if let Some(h) = self.htlcs.get_mut(&id) {
+                h.stage = to_stage;
+            }
+        }
+    }
+}
+
+impl Machine for Recipient {
+    fn on_event(&mut self, event: &Event, w: &mut World) -> Vec<Action> {
+        let mut out = Vec::new();
+        match event {
+            Event::OnionMessage {
+                message: OnionMessage::HeldHtlcAvailable,
+                over: PathRef::Named(path),
+                reply_path: Some(reply),
+                ..
+            } => {
+                let mine = self.invoices.iter().any(|i| i.message_paths.contains(path));
+                if let (true, Some(r)) = (mine, w.path_id(reply)) {
+                    out.push(Action::OnionMessageSent {
+                        message: OnionMessage::ReleaseHeldHtlc,
+                        over: r,
+                        reply_path: None,
+                    });
+                }
+            }
+            Event::UpdateAddHtlc {
+                from: Role::InvoiceServer,
+                htlc,
+                amount_msat,
+                payment_hash,
+                cltv_expiry,
+                payload,
+                irrevocably_committed,
+                ..
+            } => {
+                if self.htlcs.contains_key(htlc) {
+                    return out;
+                }
+                self.htlcs.insert(
+                    *htlc,
+                    Incoming {
+                        amount_msat: *amount_msat,
+                        payment_hash: payment_hash.clone(),
+                        cltv_expiry: *cltv_expiry,
+                        payload: payload.clone(),
+                        stage: 0,
+                    },
+                );
+                if *irrevocably_committed {
+                    self.advance(1, w, &mut out);
+                    self.advance(2, w, &mut out);
+                }
+            }
+            Event::CommitmentSigned {
+                from: Role::InvoiceServer,
+            } => {
+                self.advance(1, w, &mut out);
+                out.push(Action::RevokeAndAckSent {
+                    to: Role::InvoiceServer,
+                    release_paths: Vec::new(),
+                });
+            }
+            Event::RevokeAndAck {
+                from: Role::InvoiceServer,
+                ..
+            } => self.advance(2, w, &mut out),
+            _ => {}
+        }
+        out
+    }
+}
