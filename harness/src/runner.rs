@@ -22,6 +22,7 @@ use crate::expected::{Entry, ExpectedFailures, FILE_NAME};
 use crate::grading::{Grade, Level, Levels};
 use crate::upstream::{self, UpstreamCase};
 use crate::vectors::{TestVector, VectorFile, Verdict};
+use asyncpay_adapter::scenario::Level as ScenarioLevel;
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -658,7 +659,27 @@ impl Case {
                 return r;
             }
         };
+        // A scenario's expectations are judged against the adapter's trace;
+        // the failed expectation's own level grades the failure.
+        let mut scenario_grade = None;
         let judgement = match execute(self.adapter.clone(), op, self.profile.clone(), timeout) {
+            Execution::Returned(Outcome::Accepted { view }) if t.op == SCENARIO_OP => {
+                match asyncpay_adapter::scenario::judge_values(&t.input, &view) {
+                    Ok(()) => Judgement::Pass,
+                    Err(f) => {
+                        scenario_grade = Some(match f.level {
+                            ScenarioLevel::Must => Grade::Must,
+                            ScenarioLevel::Should | ScenarioLevel::Choice => Grade::Should,
+                        });
+                        Judgement::Fail(Mismatch {
+                            expected: "every expectation of the scenario holds".into(),
+                            actual: f.to_string(),
+                            differences: Vec::new(),
+                            detail: String::new(),
+                        })
+                    }
+                }
+            }
             Execution::Returned(o) => judge(t.result, &t.expected, &o),
             Execution::Panicked(m) => Judgement::Fail(Mismatch {
                 expected: expected_line(t),
@@ -680,13 +701,16 @@ impl Case {
         let levels: Vec<Level> = self.requirements.iter().map(|(_, l)| *l).collect();
         r.status = grade(
             judgement,
-            Levels::grade(&levels),
+            scenario_grade.unwrap_or_else(|| Levels::grade(&levels)),
             self.expected_failure.as_deref(),
         );
         r.millis = start.elapsed().as_millis() as u64;
         r
     }
 }
+
+/// The op whose tests are judged by the scenario judge, not by a view comparison.
+const SCENARIO_OP: &str = "scenario.run";
 
 fn expected_line(t: &TestVector) -> String {
     match t.result {
