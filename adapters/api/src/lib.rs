@@ -11,7 +11,7 @@
 //! are not fixed here: each operation runs under a [`Profile`], and the
 //! vectors for a profile are rendered with that profile's numbers.
 //!
-//! This crate depends on serde and hex only, so that an implementation outside this
+//! This crate depends on serde, hex and bitcoin_hashes only, so that an implementation outside this
 //! repository can implement [`Adapter`] and run the whole suite in-process.
 
 #![warn(missing_docs)]
