@@ -1,10 +1,11 @@
 //! Grading: which failures fail the run.
 //!
 //! Each test names requirement ids; `vectors/requirements.json` gives each
-//! id a level (`MUST`, `MUST NOT`, `SHOULD`, `SHOULD NOT`, `MAY`). A failure
-//! is a [`Grade::Must`] failure if any of its requirements is a MUST or MUST
-//! NOT, or is not in the catalogue (an unknown requirement is taken at its
-//! strictest); otherwise it is a [`Grade::Should`] failure.
+//! id a level (`MUST`, `MUST NOT`, `SHOULD`, `SHOULD NOT`, `MAY`, or
+//! `FORMAT` for a quoted definition of a message or construction). A failure
+//! is a [`Grade::Must`] failure if any of its requirements is a MUST, MUST
+//! NOT or FORMAT, or is not in the catalogue (an unknown requirement is taken
+//! at its strictest); otherwise it is a [`Grade::Should`] failure.
 //!
 //! The catalogue is read here as plain JSON (`requirements[].id`,
 //! `requirements[].level`), so the harness works with or without it.
@@ -16,7 +17,8 @@ use std::path::Path;
 /// The level of one requirement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Level {
-    /// `MUST` or `MUST NOT`.
+    /// `MUST` or `MUST NOT`, or `FORMAT` (breaking a definition is a
+    /// MUST-level failure).
     Must,
     /// `SHOULD` or `SHOULD NOT`.
     Should,
@@ -36,7 +38,9 @@ impl Level {
             .join(" ")
             .to_ascii_uppercase();
         match norm.as_str() {
-            "MUST" | "MUST NOT" => Some(Level::Must),
+            // A definition (message layout, TLV record, feature bit,
+            // construction): breaking it is graded like a MUST.
+            "MUST" | "MUST NOT" | "FORMAT" => Some(Level::Must),
             "SHOULD" | "SHOULD NOT" => Some(Level::Should),
             "MAY" => Some(Level::May),
             _ => None,
@@ -190,6 +194,22 @@ mod tests {
         assert_eq!(Levels::grade(&[Level::Should, Level::May]), Grade::Should);
         assert_eq!(Levels::grade(&[Level::Should, Level::Must]), Grade::Must);
         assert_eq!(Levels::grade(&[Level::Should, Level::Unknown]), Grade::Must);
+    }
+
+    #[test]
+    fn format_grades_as_must() {
+        assert_eq!(Level::parse("FORMAT"), Some(Level::Must));
+        assert_eq!(Level::parse("format"), Some(Level::Must));
+        assert_eq!(
+            Levels::grade(&[Level::Should, Level::parse("FORMAT").unwrap()]),
+            Grade::Must
+        );
+        let j = serde_json::json!({"requirements": [
+            {"id": "f", "level": "FORMAT"}, {"id": "s", "level": "SHOULD"}]});
+        let l = Levels::from_json(&j).unwrap();
+        assert_eq!(l.level("f"), Level::Must);
+        assert_eq!(Levels::grade(&[l.level("s"), l.level("f")]), Grade::Must);
+        assert_eq!(Levels::grade(&[l.level("s")]), Grade::Should);
     }
 
     #[test]

@@ -39,9 +39,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// The requirement levels a catalogue entry may have (RFC 2119 keywords as
-/// the BOLTs use them).
-pub const LEVELS: [&str; 5] = ["MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY"];
+/// The requirement levels a catalogue entry may have: the RFC 2119 keywords
+/// as the BOLTs use them, and `FORMAT`.
+///
+/// `FORMAT` marks a definition rather than a normative sentence: the quote is
+/// the line (or lines) defining a message, a TLV record, a feature bit or a
+/// construction, e.g. ``type: 2 (`hold_htlc`)``. It means "the message or
+/// construction is defined this way"; producing or accepting something that
+/// breaks the definition is graded as a MUST-level failure.
+pub const LEVELS: [&str; 6] = ["MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY", "FORMAT"];
 
 /// The whole catalogue, as stored in `vectors/requirements.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,7 +108,7 @@ pub struct Requirement {
     pub bolt: String,
     /// The key in [`SpecHeader::sources`] naming the text the quote is from.
     pub source: String,
-    /// One of [`LEVELS`].
+    /// One of [`LEVELS`] (`FORMAT` for a quoted definition).
     pub level: String,
     /// The party the statement binds: `writer`, `reader`, `payer`,
     /// `holding-node`, `recipient`, `server`, `creator`, `sending-node`,
@@ -547,6 +553,10 @@ mod tests {
         let json = |c: &Catalogue| serde_json::to_string(c).unwrap();
         assert!(Catalogue::from_json(&json(&good)).is_ok());
 
+        let mut format = good.clone();
+        format.requirements[0].level = "FORMAT".into();
+        assert!(Catalogue::from_json(&json(&format)).is_ok());
+
         let mut bad = good.clone();
         bad.requirements[0].level = "MUSTN'T".into();
         let err = Catalogue::from_json(&json(&bad)).unwrap_err();
@@ -586,5 +596,15 @@ mod tests {
             Some("MUST")
         );
         assert_eq!(c.level_of("bolt12/none/none/none"), None);
+    }
+
+    #[test]
+    fn format_quote_of_a_definition_matches() {
+        let dir = spec_dir("format");
+        let mut c = catalogue("type: 2 (`hold_htlc`)", None);
+        c.requirements[0].level = "FORMAT".into();
+        assert!(c.validate().is_ok());
+        assert_eq!(check_quotes(&c, &dir), vec![]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -320,6 +320,9 @@ mod tests {
                 encrypted_data_release_context: 16,
                 feature_htlc_hold: 52,
                 static_invoice_default_expiry: 1_209_600,
+                onionmsg_payer_encrypted_reply_path: None,
+                onionmsg_unique_salt: None,
+                payment_release_secret_len: None,
             },
             choices: Vec::new(),
         }

@@ -57,7 +57,9 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         return None;
     }
     let req_fwd = "bolt4/onion-messages/reader/non-final-extra-fields";
-    let req_reply = "bolt12/invoice-request/reader/reply-static-invoice";
+    // The counterparty answers the invoice request with the static invoice on
+    // the payee's behalf: the draft's server rule (a SHOULD).
+    let req_reply = "bolt12/static-invoice/server/reply-with-static-invoice";
     let mut f = FileBuilder::new(AREA, &profile.name, SPEC_COMMIT);
     f.header("An earlier design, not the draft: the receiver's counterparty answers invoice requests from a reply path the payer encrypted into every non-final hop's payload. The sketch does not fit its primitive (ChaCha20-Poly1305 takes a 32-byte key and a 12-byte nonce, and the ciphertext of a 32-byte secret is 48 bytes); the construction pinned here is in adapters/reference/src/experimental.rs and in each test's intermediates.");
     f.note("ExperimentalCounterpartyConstruction", note("Experimental", "Depends on the suite's pinning of the counterparty scheme. Ambiguities of the sketch: (1) 'encrypted with ChaCha20-Poly1305 keyed by that secret' yields 48 bytes, not 16 — pinned: keep the 16-byte tag; (2) 'nonce from the salt' — pinned: SHA256(unique_salt)[0..12]; (3) 'encrypted with the encrypted_counterparty_secret' — a 16-byte key does not fit — pinned: key SHA256(ecs), fresh 12-byte nonce prefixed, unique_salt as AAD; (4) the sketch names no AAD; (5) BOLT 4 says a forwarding node MUST ignore a message whose non-final onionmsg_tlv has fields besides encrypted_recipient_data, which every ordinary forwarder on the offer path would do with 4141/4343 — the scheme only works if the counterparty is the offer path's introduction node and nothing forwards before it; the reference, under this profile only, lets those two types through; (6) since the offer publishes encrypted_counterparty_secret, anyone reading the offer can decrypt the payer's reply path: the encryption hides it only from nodes that never saw the offer.", None, &[req_fwd, req_reply]));

@@ -33,7 +33,9 @@ const RAA_HELD: &str = "bolt2/onion-messages/payer/held-htlc-available-tlv";
 const RAA_TWO: &str = "bolt2/onion-messages/payer/send-held-htlc-available";
 const UAH_HOLD: &str = "bolt2/release/holding-node/no-forward-until-release";
 const INV_ASYNC: &str = "bolt12/onion-messages/payer/pay-asynchronously";
-const IR_STATIC: &str = "bolt12/invoice-request/reader/reply-static-invoice";
+/// The invoice server answers an `invoice_request` for an often-offline
+/// payee with the payee's static invoice (BOLT 12, draft).
+const IR_STATIC: &str = "bolt12/static-invoice/server/reply-with-static-invoice";
 
 /// The recipient's static invoice message path: recipient's LSP -> recipient.
 fn static_invoice_path() -> PathDef {
