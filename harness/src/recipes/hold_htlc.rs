@@ -1230,6 +1230,24 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
             hex_input(&raa_bytes(v, p)),
         ));
     }
+    // A writer must not put a path the recipient cannot use on the wire: a
+    // release path whose path key is not a point is refused.
+    let mut unusable = one.clone();
+    if let Some(rp) = unusable.release_paths.as_mut().and_then(|v| v.first_mut()) {
+        rp.path.first_path_key = format!("05{}", &rp.path.first_path_key[2..]);
+    }
+    b.test(invalid(
+        Rec {
+            id: "raa-encode-release-path-not-a-point",
+            description: "encode revoke_and_ack whose release path's first_path_key is not a valid point: the writer refuses"
+                .into(),
+            requirements: &[R_RAA_W_FORMAT, R_RAA_W_AT_LEAST_ONE],
+            flags: &["Encode"],
+        },
+        RAA_ENCODE,
+        to_value(&unusable),
+        ReasonClass::InvalidPoint,
+    ));
 }
 
 fn feature_tests(b: &mut FileBuilder, p: &Profile) {

@@ -33,6 +33,11 @@ const RAA_HELD: &str = "bolt2/onion-messages/payer/held-htlc-available-tlv";
 const RAA_TWO: &str = "bolt2/onion-messages/payer/send-held-htlc-available";
 const UAH_HOLD: &str = "bolt2/release/holding-node/no-forward-until-release";
 const INV_ASYNC: &str = "bolt12/onion-messages/payer/pay-asynchronously";
+/// A release the holder refuses is not a "corresponding" one: the condition
+/// of the forward-on-release rule.
+const FWD_ON_RELEASE: &str = "bolt2/release/holding-node/forward-on-release";
+/// Without a reply path the recipient has nothing to answer over.
+const RECIPIENT_REPLY: &str = "bolt2/release/recipient/reply-release-held-htlc";
 /// The invoice server answers an `invoice_request` for an often-offline
 /// payee with the payee's static invoice (BOLT 12, draft).
 const IR_STATIC: &str = "bolt12/static-invoice/server/reply-with-static-invoice";
@@ -658,7 +663,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             vec![(held_t, vec![])],
             "MissingReplyPath",
             ReasonClass::MissingReplyPath,
-            vec![RAA_HELD, R_RAA_REPLY_PATH],
+            vec![RAA_HELD, R_RAA_REPLY_PATH, RECIPIENT_REPLY],
         ),
     ] {
         let mut m = Msg::new("x", "", 0xa5, sip.clone());
@@ -714,7 +719,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             0,
             id,
             &format!("{desc}; the holder peels with its release_auth_key."),
-            &[UAH_HOLD, R_RAA_RELEASE_TLV],
+            &[UAH_HOLD, R_RAA_RELEASE_TLV, FWD_ON_RELEASE],
             flag,
             ReasonClass::UnauthenticatedRelease,
             Verdict::Invalid,

@@ -872,7 +872,10 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     f.test(tv(
         "build-no-hops",
         "The holder is asked to build a reply path with no hops.",
-        &[R_RAA_REPLY_PATH],
+        &[
+            R_RAA_REPLY_PATH,
+            "bolt2/reply-paths/holding-node/release-message-paths",
+        ],
         &["EmptyPath"],
         Verdict::Invalid,
         "blinded_path.build",

@@ -1,0 +1,39 @@
+//! The catalogue's reply-path and release requirements added by the draft
+//! are each checked by at least one valid and one invalid vector.
+
+use asyncpay_harness::coverage::coverage;
+use asyncpay_harness::Suite;
+use std::path::Path;
+
+#[test]
+fn draft_reply_path_and_release_requirements_have_valid_and_invalid_vectors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors");
+    let suite = Suite::load(&root).expect("the committed vectors load");
+    let c = coverage(&suite);
+    let text = std::fs::read_to_string(root.join("requirements.json")).expect("catalogue");
+    let cat: serde_json::Value = serde_json::from_str(&text).expect("catalogue is JSON");
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for r in cat["requirements"].as_array().expect("requirements") {
+        let id = r["id"].as_str().unwrap_or_default();
+        let draft = r["source"] == "bolts-pr1149";
+        let area = r["area"].as_str().unwrap_or_default();
+        if !draft || !(area == "reply_paths" || area == "release") {
+            continue;
+        }
+        checked += 1;
+        let t = c.by_requirement.get(id).copied().unwrap_or_default();
+        if t.valid == 0 || t.invalid == 0 {
+            missing.push(format!("{id}: {} valid, {} invalid", t.valid, t.invalid));
+        }
+    }
+    assert!(
+        checked >= 8,
+        "only {checked} reply-path/release requirements found"
+    );
+    assert!(
+        missing.is_empty(),
+        "not linked both ways:\n{}",
+        missing.join("\n")
+    );
+}
