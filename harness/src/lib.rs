@@ -41,6 +41,7 @@ pub mod grading;
 pub mod recipes;
 pub mod regen;
 pub mod report;
+pub mod requirements;
 pub mod runner;
 pub mod trials;
 pub mod upstream;

@@ -110,10 +110,11 @@ enum RequirementsCommand {
         #[arg(long)]
         fail_uncovered: bool,
     },
-    /// Check every requirement's quote against a bolts checkout: each
-    /// requirement's `quote` must appear (whitespace-normalised) in its `file`.
+    /// Check every requirement's quote and condition against the spec text:
+    /// each must appear (normalised) in its BOLT file.
     Check {
-        /// The bolts checkout (a directory holding the BOLT markdown files).
+        /// A directory with `bolts-pr1149/` and `bolts-master/` (like
+        /// ../shared/spec), or a plain bolts checkout used for every source.
         #[arg(long, value_name = "DIR")]
         bolts: PathBuf,
         /// The vector directory (default: ./vectors, else the repository's).
@@ -320,55 +321,18 @@ fn run(args: RunArgs) -> ExitCode {
     }
 }
 
-/// Check each requirement's quote against the bolts checkout. The catalogue
-/// is read as JSON: `requirements[].id`, `.file` (relative to the checkout)
-/// and `.quote`.
+/// Check each requirement's quote (and condition) against the spec text
+/// under `bolts` (see [`asyncpay_harness::requirements::check_quotes`] for
+/// how files are found); returns the number of requirements checked.
 fn check_quotes(catalogue: &Path, bolts: &Path) -> Result<usize, Vec<String>> {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = std::fs::read_to_string(catalogue)
-        .map_err(|e| vec![format!("{}: cannot read: {e}", catalogue.display())])?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| vec![format!("{}: not JSON: {e}", catalogue.display())])?;
-    let list = json
-        .get("requirements")
-        .and_then(|v| v.as_array())
-        .ok_or_else(|| {
-            vec![format!(
-                "{}: no \"requirements\" array",
-                catalogue.display()
-            )]
-        })?;
-    let mut problems = Vec::new();
-    let mut cache: std::collections::BTreeMap<String, Option<String>> = Default::default();
-    for r in list {
-        let id = r.get("id").and_then(|v| v.as_str()).unwrap_or("(no id)");
-        let (Some(file), Some(quote)) = (
-            r.get("file").and_then(|v| v.as_str()),
-            r.get("quote").and_then(|v| v.as_str()),
-        ) else {
-            problems.push(format!(
-                "requirement {id}: needs string fields \"file\" and \"quote\""
-            ));
-            continue;
-        };
-        let body = cache.entry(file.to_string()).or_insert_with(|| {
-            std::fs::read_to_string(bolts.join(file))
-                .ok()
-                .map(|t| norm(&t))
-        });
-        match body {
-            None => problems.push(format!(
-                "requirement {id}: {} cannot be read",
-                bolts.join(file).display()
-            )),
-            Some(b) if !b.contains(&norm(quote)) => problems.push(format!(
-                "requirement {id}: quote not found in {file}: {quote:?}"
-            )),
-            Some(_) => {}
-        }
-    }
+    use asyncpay_harness::requirements::{check_quotes, Catalogue};
+    let cat = Catalogue::load(catalogue).map_err(|e| vec![e])?;
+    let problems: Vec<String> = check_quotes(&cat, bolts)
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
     if problems.is_empty() {
-        Ok(list.len())
+        Ok(cat.requirements.len())
     } else {
         Err(problems)
     }
