@@ -8,6 +8,8 @@
 //! auxiliary randomness (`sign_schnorr_no_aux_rand`, offers/static_invoice.rs:184),
 //! so they are deterministic too.
 
+use crate::paths::{message_path_view, payinfo_view, payment_path_view};
+use lightning::bitcoin::constants::ChainHash;
 use lightning::bitcoin::hashes::{sha256, Hash, HashEngine};
 use lightning::bitcoin::secp256k1::{PublicKey, Secp256k1, SecretKey};
 use lightning::bitcoin::{Network, WPubkeyHash};
@@ -19,9 +21,10 @@ use lightning::blinded_path::payment::{
     PaymentForwardNode, PaymentRelay, UnauthenticatedReceiveTlvs,
 };
 use lightning::ln::inbound_payment::ExpandedKey;
+use lightning::offers::merkle::TaggedHash;
 use lightning::offers::nonce::Nonce;
 use lightning::offers::offer::{Offer, OfferBuilder, Quantity};
-use lightning::offers::static_invoice::StaticInvoiceBuilder;
+use lightning::offers::static_invoice::{StaticInvoice, StaticInvoiceBuilder};
 use lightning::sign::{EntropySource, ReceiveAuthKey};
 use lightning::types::features::BlindedHopFeatures;
 use lightning::types::payment::PaymentSecret;
@@ -345,6 +348,15 @@ fn build_one(v: &Variant) -> (String, Vec<u8>, Value) {
     let invoice = invoice_builder(v, &p)
         .build_and_sign(&secp)
         .expect("LDK builds and signs the invoice");
+    // The Merkle root LDK signed: `build()` gives the same `UnsignedStaticInvoice`
+    // that `build_and_sign` signs (offers/static_invoice.rs:158-188; the builder uses no
+    // entropy), and its `TaggedHash` (`AsRef<TaggedHash>`, offers/static_invoice.rs:360)
+    // exposes the root (`TaggedHash::merkle_root`, offers/merkle.rs:72).
+    let (unsigned, _) = invoice_builder(v, &p)
+        .build()
+        .expect("LDK builds the invoice");
+    let tagged: &TaggedHash = unsigned.as_ref();
+    let merkle_root = tagged.merkle_root().to_byte_array();
 
     let asked = json!({
         "builder": "lightning 0.2.7 StaticInvoiceBuilder::for_offer_using_derived_keys",
@@ -375,16 +387,42 @@ fn build_one(v: &Variant) -> (String, Vec<u8>, Value) {
             "absolute_expiry": v.offer_absolute_expiry,
             "quantity_max": v.offer_quantity_max,
             "issuer_signing_pubkey": "derived from expanded_key_material and offer_nonce",
+            "chain_hash": v.offer_chain.map(|n| hex::encode(ChainHash::using_genesis_block(n).to_bytes())),
         },
         "issuer_signing_pubkey": offer.issuer_signing_pubkey().map(|k| hex::encode(k.serialize())),
+        "ldk_built": built_values(&invoice, &merkle_root),
     });
     (v.name.to_string(), invoice.encode(), asked)
+}
+
+/// What LDK itself computed while building, read back through LDK's own
+/// accessors on the built `StaticInvoice` (and, for the Merkle root, on the
+/// `UnsignedStaticInvoice` it signed): the blinded paths (their blinding
+/// points and encrypted data come from LDK's entropy and encryption), the
+/// aggregated `blinded_payinfo` of each payment path
+/// (`BlindedPaymentPath::new`, blinded_path/payment.rs), the Merkle root and
+/// the signature. Paths are rendered as the suite's `BlindedPathView` by the
+/// adapter's path functions (`crate::paths`).
+fn built_values(invoice: &StaticInvoice, merkle_root: &[u8; 32]) -> Value {
+    json!({
+        "read_with": "lightning 0.2.7 accessors: StaticInvoice::offer_message_paths, payment_paths (with payinfo), message_paths, signature; UnsignedStaticInvoice as TaggedHash, merkle_root",
+        "offer_paths": invoice.offer_message_paths().iter().map(message_path_view).collect::<Vec<_>>(),
+        "payment_paths": invoice.payment_paths().iter().map(payment_path_view).collect::<Vec<_>>(),
+        "blindedpay": invoice.payment_paths().iter().map(|p| payinfo_view(&p.payinfo)).collect::<Vec<_>>(),
+        "message_paths": invoice.message_paths().iter().map(message_path_view).collect::<Vec<_>>(),
+        "merkle_root": hex::encode(merkle_root),
+        "signature": hex::encode(invoice.signature().as_ref()),
+    })
 }
 
 /// Static invoices built by LDK 0.2.7's own `StaticInvoiceBuilder::for_offer_using_derived_keys`
 /// from fixed keys, nonces, times and a deterministic entropy source.
 ///
 /// Each entry is `(name, invoice TLV stream, what was asked of the builder)`.
+/// The description also carries, under `ldk_built`, the values LDK computed
+/// while building (paths, payinfo, Merkle root, signature), read through
+/// LDK's accessors, so that a consumer can state an expected view without
+/// decoding the bytes with another implementation.
 /// The variants cover one and several payment and message paths, relative
 /// expiry set and unset, invoice features (`allow_mpp`) set and unset, an
 /// offer amount, description, issuer, chain, absolute expiry and quantity, and

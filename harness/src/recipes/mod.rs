@@ -6,6 +6,7 @@ pub mod experimental_counterparty;
 pub mod experimental_release_secret;
 pub mod hold_htlc;
 pub mod onion_messages;
+pub mod produced_by_ldk;
 pub mod reply_paths;
 pub mod scenarios;
 pub mod static_invoice;
@@ -51,6 +52,10 @@ pub const AREAS: &[Area] = &[
     Area {
         name: "scenarios",
         generate: scenarios::generate,
+    },
+    Area {
+        name: produced_by_ldk::AREA,
+        generate: produced_by_ldk::generate,
     },
 ];
 
