@@ -46,7 +46,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn builtin_adapters() -> Vec<Arc<dyn Adapter>> {
     vec![
         Arc::new(asyncpay_reference::ReferenceAdapter),
-        Arc::new(asyncpay_ldk::LdkAdapter::default()),
+        Arc::new(asyncpay_ldk::LdkAdapter),
     ]
 }
 
