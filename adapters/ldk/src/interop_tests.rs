@@ -468,3 +468,69 @@ fn session_entropy_draws_session_key_then_pad_key() {
     );
     assert_eq!(e.get_secure_random_bytes(), [0u8; 32]);
 }
+
+/// Garbage through the onion message operations: answers, never panics.
+#[test]
+fn onion_garbage_never_panics() {
+    for h in [
+        "",
+        "00",
+        "0201",
+        "020102",
+        "0201ff",
+        "0202",
+        &"02".repeat(400),
+    ] {
+        let _ = ldk_peel(0x11, h, None);
+        let _ = ldk_peel(0x11, h, Some([1; 32]));
+    }
+    let mut input = build_input(BlindedPathView::default(), "held_htlc_available", &[], None);
+    let _ = dispatch(&Operation::BuildOnionMessage(input.clone()));
+    input.session_key = "00".repeat(32);
+    let _ = dispatch(&Operation::BuildOnionMessage(input));
+    let _ = dispatch(&Operation::UnblindHop(
+        asyncpay_adapter::blinding::UnblindHop {
+            node_secret: "11".repeat(32),
+            path_key: "02".repeat(33),
+            encrypted_recipient_data: String::new(),
+        },
+    ));
+}
+
+/// What LDK cannot express in `onion_message.build` is unsupported, with LDK's reason.
+#[test]
+fn inexpressible_builds_are_unsupported() {
+    let dest = ref_path(0x81, &[(PAYER, Vec::new())]);
+    let mut input = build_input(dest, "release_held_htlc", &[], None);
+    input.extra_tlvs = vec![asyncpay_adapter::onion::RawTlv {
+        tlv_type: 101,
+        value: String::new(),
+    }];
+    match dispatch(&Operation::BuildOnionMessage(input.clone())) {
+        Outcome::Unsupported { reason } => assert!(reason.contains("extra_tlvs"), "{reason}"),
+        o => panic!("{o:?}"),
+    }
+    input.extra_tlvs.clear();
+    input.content = None;
+    match dispatch(&Operation::BuildOnionMessage(input.clone())) {
+        Outcome::Unsupported { reason } => assert!(reason.contains("without content"), "{reason}"),
+        o => panic!("{o:?}"),
+    }
+    input.content = Some(MessageContent {
+        kind: "release_held_htlc".into(),
+        value: "0101".into(),
+    });
+    assert!(matches!(
+        dispatch(&Operation::BuildOnionMessage(input.clone())),
+        Outcome::Unsupported { .. }
+    ));
+    input.content = Some(MessageContent {
+        kind: "release_held_htlc".into(),
+        value: String::new(),
+    });
+    input.payloads_len = Some(32768);
+    match dispatch(&Operation::BuildOnionMessage(input)) {
+        Outcome::Unsupported { reason } => assert!(reason.contains("chose 1300"), "{reason}"),
+        o => panic!("{o:?}"),
+    }
+}

@@ -158,11 +158,12 @@ const UNSUPPORTED_STATIC_INVOICE_ENCODE: &str =
 
 /// Why `blinded_path.build` is unsupported.
 const UNSUPPORTED_BLINDED_PATH_BUILD: &str =
-    "not wired yet: LDK 0.2.7 builds blinded message paths only from its own encrypted_data \
-     (BlindedMessagePath::new(intermediate_nodes, recipient, ReceiveAuthKey, MessageContext, \
-     EntropySource, secp), blinded_path/message.rs:68, writes LDK's ForwardTlvs/ReceiveTlvs \
-     with padding and an authenticated context); it cannot encrypt caller-given \
-     encrypted_data_tlvs, and the session key comes from the EntropySource";
+    "LDK 0.2.7 cannot blind caller-given encrypted_data_tlvs: its only path builders, \
+     BlindedMessagePath::new / new_with_dummy_hops (blinded_path/message.rs:68-117), write \
+     LDK's own ForwardTlvs/ReceiveTlvs (padding, next_node_id or scid, its MessageContext at \
+     65537) and seal the final hop with LDK's receive-key tag (crypto/streams.rs:56-84), not \
+     BOLT 4's; from_blinded_path (message.rs:246) only wraps already-blinded hops. The path \
+     key comes from an EntropySource, but the plaintext and the final tag cannot be given";
 
 /// Why `scenario.run` is unsupported.
 const UNSUPPORTED_SCENARIO: &str =

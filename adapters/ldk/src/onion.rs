@@ -308,10 +308,10 @@ pub(crate) fn write_onion_message(msg: &OnionMessage) -> Vec<u8> {
 /// | LDK's log line | class |
 /// | --- | --- |
 /// | `Errored decoding onion message packet: Malformed { err_msg: "HMAC Check failed", .. }` (ln/onion_utils.rs:2643-2648) | `invalid_hmac` |
-/// | `Errored decoding onion message packet: Relay { err_msg: "Unable to decode our hop data", reason: InvalidOnionPayload, .. }` (ln/onion_utils.rs:2652-2669) | `invalid_value`: LDK folds every `DecodeError` of the payload (a Poly1305 tag that verifies under neither key, an unknown even type in `onionmsg_tlv` or in the encrypted data, both next hops, no or two contents, a malformed reply path, a content its reader refuses) into this one line, and the `DecodeError` itself is not logged |
-/// | `Received an unauthenticated ... onion message` (messenger.rs:1233-1286) | `unauthenticated_release`: the final hop's tag did not verify under the receive key, so LDK did not build the path |
-/// | `Received message was sent on a blinded path with wrong or missing context.` (messenger.rs:1288-1293) | `invalid_content`: the path's context is not one for this kind of message |
-/// | `Received bogus onion message packet, either the sender encoded a final hop as a forwarding hop or vice versa` (messenger.rs:1322-1326) | `invalid_encrypted_data` |
+/// | `Errored decoding onion message packet: Relay { err_msg: "Unable to decode our hop data", reason: InvalidOnionPayload, .. }` (messenger.rs:1323, ln/onion_utils.rs:2652-2679) | `invalid_value`: LDK folds every `DecodeError` of the payload (a Poly1305 tag that verifies under neither key, an unknown even type in `onionmsg_tlv` or in the encrypted data, both next hops, no or two contents, a malformed reply path, a content its reader refuses) into this one line, and the `DecodeError` itself is not logged |
+/// | `Received an unauthenticated ... onion message` (messenger.rs:1238-1276) | `unauthenticated_release`: the final hop's tag did not verify under the receive key, so LDK did not build the path |
+/// | `Received message was sent on a blinded path with wrong or missing context.` (messenger.rs:1280-1286) | `invalid_content`: the path's context is not one for this kind of message |
+/// | `Received bogus onion message packet, either the sender encoded a final hop as a forwarding hop or vice versa` (messenger.rs:1326-1328) | `invalid_encrypted_data` |
 /// | `Failed to retrieve node secret`, `Failed to compute ...` | `internal` |
 ///
 /// Every rejection keeps LDK's line in its detail.
@@ -464,6 +464,8 @@ pub(crate) fn peel_op(input: &PeelOnionMessage) -> Outcome {
 ///   payment paths), the bytes are sent verbatim as a [`RawContent`] at
 ///   LDK's type number for that kind (onion_message/offers.rs:29-33), through
 ///   the same public `create_onion_message`: the packet is still LDK's.
+// One value per build, moved straight into create_onion_message: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 enum Content {
     Offers(OffersMessage),
     Async(AsyncPaymentsMessage),
