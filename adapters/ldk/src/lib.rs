@@ -28,6 +28,7 @@ mod errors;
 mod features;
 mod htlc;
 mod invoice;
+mod onion;
 mod paths;
 mod records;
 
@@ -48,8 +49,10 @@ pub const LDK_VERSION: &str = "0.2.7";
 /// LDK 0.2.7 behind the suite's [`Adapter`] trait.
 ///
 /// Supported operations: `static_invoice.decode`, `update_add_htlc.decode`,
-/// `update_add_htlc.encode`, `revoke_and_ack.decode`, `revoke_and_ack.encode`
-/// and `features.check`. Every other operation answers
+/// `update_add_htlc.encode`, `revoke_and_ack.decode`, `revoke_and_ack.encode`,
+/// `features.check`, `onion_message.peel` (`peel_onion_message`),
+/// `onion_message.build` (`create_onion_message`) and, for forwarding hops,
+/// `blinded_path.unblind` (`BlindedMessagePath::advance_path_by_one`). Every other operation answers
 /// [`Outcome::Unsupported`] with the reason.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LdkAdapter;
@@ -72,8 +75,9 @@ impl Adapter for LdkAdapter {
 
     /// LDK 0.2.7 verifies a static invoice's signature over its Merkle root
     /// but exposes no accessor for the root itself, so the decoded view
-    /// cannot show it; and it discards unknown odd records of
-    /// `update_add_htlc` and `revoke_and_ack`.
+    /// cannot show it; it discards unknown odd records of
+    /// `update_add_htlc` and `revoke_and_ack`; and its onion message peeling
+    /// and path advancing never expose the decrypted `encrypted_data_tlv`.
     fn unobservable(&self, op: &str) -> Vec<&'static str> {
         match op {
             "static_invoice.decode" => vec!["derived.merkle_root"],
@@ -81,6 +85,18 @@ impl Adapter for LdkAdapter {
             // UpdateAddHTLC and RevokeAndACK readers do (ln/msgs.rs): what
             // they were is gone by the time the adapter sees the message.
             "update_add_htlc.decode" | "revoke_and_ack.decode" => vec!["unknown"],
+            // peel_onion_message never exposes the decrypted encrypted_data_tlv
+            // (it parses it into ForwardTlvs/ReceiveTlvs, onion_message/packet.rs:361-395)
+            // and skips unknown odd onionmsg_tlv records (packet.rs:296-330).
+            "onion_message.peel" => vec!["encrypted_data_tlvs", "receive.other_tlvs"],
+            // advance_path_by_one (blinded_path/message.rs:187-227) returns only the
+            // next introduction node and path key: not the hop's blinded node id,
+            // not the plaintext, not whether the key came from an override.
+            "blinded_path.unblind" => vec![
+                "blinded_node_id",
+                "encrypted_data_tlvs",
+                "next_path_key_override",
+            ],
             _ => Vec::new(),
         }
     }
@@ -123,9 +139,9 @@ pub(crate) fn dispatch(op: &Operation) -> Outcome {
         Operation::EncodeRevokeAndAck(view) => htlc::encode_revoke_and_ack(view),
         Operation::CheckFeatures(input) => features::check(input),
         Operation::BuildBlindedPath(_) => Outcome::unsupported(UNSUPPORTED_BLINDED_PATH_BUILD),
-        Operation::UnblindHop(_) => Outcome::unsupported(UNSUPPORTED_BLINDED_PATH_UNBLIND),
-        Operation::BuildOnionMessage(_) => Outcome::unsupported(UNSUPPORTED_ONION_MESSAGE_BUILD),
-        Operation::PeelOnionMessage(_) => Outcome::unsupported(UNSUPPORTED_ONION_MESSAGE_PEEL),
+        Operation::UnblindHop(input) => onion::unblind_op(input),
+        Operation::BuildOnionMessage(input) => onion::build_op(input),
+        Operation::PeelOnionMessage(input) => onion::peel_op(input),
         Operation::RunScenario(_) => Outcome::unsupported(UNSUPPORTED_SCENARIO),
     }
 }
@@ -142,32 +158,12 @@ const UNSUPPORTED_STATIC_INVOICE_ENCODE: &str =
 
 /// Why `blinded_path.build` is unsupported.
 const UNSUPPORTED_BLINDED_PATH_BUILD: &str =
-    "not wired yet: LDK 0.2.7 builds blinded message paths only from its own encrypted_data \
-     (BlindedMessagePath::new(intermediate_nodes, recipient, ReceiveAuthKey, MessageContext, \
-     EntropySource, secp), blinded_path/message.rs:68, writes LDK's ForwardTlvs/ReceiveTlvs \
-     with padding and an authenticated context); it cannot encrypt caller-given \
-     encrypted_data_tlvs, and the session key comes from the EntropySource";
-
-/// Why `blinded_path.unblind` is unsupported.
-const UNSUPPORTED_BLINDED_PATH_UNBLIND: &str =
-    "not wired yet: LDK 0.2.7 has no public function that decrypts one hop's \
-     encrypted_recipient_data with a given node secret and path key; it happens inside \
-     peel_onion_message (onion_message/messenger.rs:1140) and \
-     BlindedMessagePath::advance_path_by_one (blinded_path/message.rs:187), both of which \
-     also parse the plaintext as LDK's own control TLVs";
-
-/// Why `onion_message.build` is unsupported.
-const UNSUPPORTED_ONION_MESSAGE_BUILD: &str =
-    "not wired yet: LDK 0.2.7's create_onion_message (onion_message/messenger.rs:1058) \
-     builds an onion message from an OnionMessagePath, contents and a reply path, taking the \
-     session key and the packet's prng seed from an EntropySource; a deterministic \
-     EntropySource and a NodeSigner are needed to reproduce given bytes";
-
-/// Why `onion_message.peel` is unsupported.
-const UNSUPPORTED_ONION_MESSAGE_PEEL: &str =
-    "not wired yet: LDK 0.2.7's peel_onion_message (onion_message/messenger.rs:1140) peels \
-     with a NodeSigner (ecdh and get_receive_auth_key) and a CustomOnionMessageHandler; an \
-     adapter-side NodeSigner holding the given node secret is needed";
+    "LDK 0.2.7 cannot blind caller-given encrypted_data_tlvs: its only path builders, \
+     BlindedMessagePath::new / new_with_dummy_hops (blinded_path/message.rs:68-117), write \
+     LDK's own ForwardTlvs/ReceiveTlvs (padding, next_node_id or scid, its MessageContext at \
+     65537) and seal the final hop with LDK's receive-key tag (crypto/streams.rs:56-84), not \
+     BOLT 4's; from_blinded_path (message.rs:246) only wraps already-blinded hops. The path \
+     key comes from an EntropySource, but the plaintext and the final tag cannot be given";
 
 /// Why `scenario.run` is unsupported.
 const UNSUPPORTED_SCENARIO: &str =
@@ -175,5 +171,7 @@ const UNSUPPORTED_SCENARIO: &str =
      `_test_utils` feature of lightning 0.2.7 (ln::functional_test_utils), which this \
      adapter does not enable";
 
+#[cfg(test)]
+mod interop_tests;
 #[cfg(test)]
 mod tests;
