@@ -63,6 +63,21 @@ pub struct FlagNote {
     pub requirements: Vec<String>,
 }
 
+/// A flag note: `effect` may be given as `"text"`, `Some("text")` or `None`.
+pub fn note<'a>(
+    bug_type: &str,
+    description: &str,
+    effect: impl Into<Option<&'a str>>,
+    requirements: &[&str],
+) -> FlagNote {
+    FlagNote {
+        bug_type: bug_type.into(),
+        description: description.into(),
+        effect: effect.into().map(String::from),
+        requirements: requirements.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
 /// What a conforming implementation must do with a test's input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -16,7 +16,7 @@
 //! encrypted data is a fixed pattern, not an encryption (the route blinding
 //! construction has its own area).
 
-use crate::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
+use crate::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::features::{FeatureState, FeaturesView};
 use asyncpay_adapter::htlc::{ReleasePath, RevokeAndAckView, UpdateAddHtlcView};
@@ -436,15 +436,6 @@ const UAH_ENCODE: &str = "update_add_htlc.encode";
 const RAA_DECODE: &str = "revoke_and_ack.decode";
 const RAA_ENCODE: &str = "revoke_and_ack.encode";
 const FEATURES: &str = "features.check";
-
-fn note(bug_type: &str, description: &str, effect: Option<&str>, reqs: &[&str]) -> FlagNote {
-    FlagNote {
-        bug_type: bug_type.into(),
-        description: description.into(),
-        effect: effect.map(Into::into),
-        requirements: reqs.iter().map(|s| s.to_string()).collect(),
-    }
-}
 
 fn notes(b: &mut FileBuilder, p: &Profile) {
     b.note("HoldHtlc", note("Functionality",

@@ -35,7 +35,7 @@
 //! bit, a flipped bit in a signed record) or by moving the reader's clock
 //! past the expiry LDK was asked to write.
 
-use crate::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
+use crate::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::BlindedPathView;
 use asyncpay_adapter::invoice::{
     BlindedPayInfo, DecodeStaticInvoice, DerivedInvoiceValues, InvoiceFields, OfferFields,
@@ -80,15 +80,6 @@ const R_OFFER_CHAIN: &str = "bolt12/static-invoice/reader/offer-chain-unsupporte
 const R_EXP_REL: &str = "bolt12/static-invoice/reader/expiry-relative";
 const R_EXP_DEF: &str = "bolt12/static-invoice/reader/expiry-default";
 const R_EXP_2W: &str = "bolt12/static-invoice/writer/relative-expiry-if-not-two-weeks";
-
-fn note(bug_type: &str, description: &str, effect: &str, requirements: &[&str]) -> FlagNote {
-    FlagNote {
-        bug_type: bug_type.into(),
-        description: description.into(),
-        effect: Some(effect.into()),
-        requirements: requirements.iter().map(|s| s.to_string()).collect(),
-    }
-}
 
 fn notes(b: &mut FileBuilder) {
     b.note("Interop", note("Interop", "The bytes were produced by LDK itself: lightning 0.2.7's StaticInvoiceBuilder::for_offer_using_derived_keys, from fixed keys, nonces, times and a deterministic entropy source (adapters/ldk/src/builder.rs, build_static_invoices_with_ldk). The recipe rebuilds them every time it runs, so a change in LDK's builder shows as drift in `asyncpay vectors check`. The expected view is stated from what the builder was asked plus the values only LDK knows (paths, payinfo, Merkle root, signature), read through LDK's own accessors on the invoice it built, never by decoding the bytes with the reference. The message paths LDK builds end in a recipient hop whose encrypted_recipient_data carries LDK's non-standard Poly1305 tag (ChaCha20-Poly1305 with swapped AAD keyed by the receive_auth_key, crypto/streams.rs:62) instead of the RFC 8439 tag with empty AAD; only the recipient reads that hop, so it does not matter for decoding the invoice, but a non-LDK recipient could not have produced or verified it.", "A reader that rejects these cannot pay static invoices served for LDK recipients.", &[R_SIG, R_MSG_REQ]));

@@ -321,7 +321,8 @@ pub mod calc {
     }
 }
 
-use crate::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
+pub use crate::vectors::note;
+use crate::vectors::{Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::{Profile, ReasonClass};
 use secp256k1::{PublicKey, SecretKey};
 use serde_json::{json, Value};
@@ -559,21 +560,6 @@ pub fn reason(r: ReasonClass) -> Expected {
     Expected {
         view: None,
         reason: Some(r),
-    }
-}
-
-/// A flag note.
-pub fn note(
-    bug_type: &str,
-    description: &str,
-    effect: Option<&str>,
-    requirements: &[&str],
-) -> FlagNote {
-    FlagNote {
-        bug_type: bug_type.into(),
-        description: description.into(),
-        effect: effect.map(String::from),
-        requirements: requirements.iter().map(|s| s.to_string()).collect(),
     }
 }
 

@@ -17,7 +17,7 @@
 //! valid encoding at byte level, and re-signed where the defect is not the
 //! signature, so each carries exactly one defect.
 
-use crate::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
+use crate::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::invoice::{
     BlindedPayInfo, DecodeStaticInvoice, DerivedInvoiceValues, EncodeStaticInvoice, InvoiceFields,
@@ -400,15 +400,6 @@ const R_TLV_EVEN: &str = "bolt1/tlv/reader/unknown-even";
 const R_TLV_ODD: &str = "bolt1/tlv/reader/unknown-odd";
 
 const LDK_OFFER_PATHS: &str = "LDK 0.2 rejects a static invoice whose offer has no offer_paths (an LDK-only rule; the draft has none).";
-
-fn note(bug_type: &str, description: &str, effect: &str, requirements: &[&str]) -> FlagNote {
-    FlagNote {
-        bug_type: bug_type.into(),
-        description: description.into(),
-        effect: Some(effect.into()),
-        requirements: requirements.iter().map(|s| s.to_string()).collect(),
-    }
-}
 
 fn notes(b: &mut FileBuilder) {
     b.note("Valid", note("Valid", "A well-formed static invoice that every conforming reader accepts with exactly this view.", "An implementation that rejects it cannot pay conforming static invoices.", &[R_MSG_REQ, R_SIG]));
