@@ -1,6 +1,8 @@
 //! The release flows, run on real LDK nodes.
 
 use super::*;
+use lightning::chain::channelmonitor::HTLC_FAIL_BACK_BUFFER;
+use lightning::ln::channelmanager::MIN_CLTV_EXPIRY_DELTA;
 use NodeRole::*;
 
 const AMT: u64 = 5_000;
@@ -103,14 +105,16 @@ fn c_no_release_before_deadline_fails_back_and_late_release_is_ignored() {
     );
     assert_eq!(s.payer_failure_codes, vec![Some(TEMPORARY_NODE_FAILURE)]);
     assert_eq!(s.channel_closures, vec![]);
-    // LDK fails back at outgoing_cltv - HTLC_FAIL_BACK_BUFFER; the outgoing
-    // CLTV is the incoming one minus the LSP's cltv_expiry_delta (72 in the
-    // test config), and HTLC_FAIL_BACK_BUFFER = 12 + 3 (CLTV_CLAIM_BUFFER +
-    // LATENCY_GRACE_PERIOD_BLOCKS).
+    // LDK fails a held HTLC back once height >= outgoing_cltv_value -
+    // HTLC_FAIL_BACK_BUFFER (channelmanager.rs `best_block_updated`; the
+    // buffer is CLTV_CLAIM_BUFFER 36 + LATENCY_GRACE_PERIOD_BLOCKS 3 = 39).
+    // The outgoing CLTV is the incoming one minus the LSP's
+    // cltv_expiry_delta (MIN_CLTV_EXPIRY_DELTA = 48 in the test config).
     let incoming_cltv = incoming[0].0;
+    let outgoing_cltv = incoming_cltv - u32::from(MIN_CLTV_EXPIRY_DELTA);
     assert_eq!(
         failed_at,
-        incoming_cltv - 72 - 15,
+        outgoing_cltv - HTLC_FAIL_BACK_BUFFER,
         "incoming cltv {incoming_cltv}"
     );
 }
@@ -231,4 +235,40 @@ fn panics_become_errors() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// Prints the observations of each flow and the time of a release-flow run
+/// (`cargo test -p asyncpay-ldk --lib nodes::tests::report -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn report() {
+    let release_flow = |net: &mut AsyncNet<'_, '_>| {
+        pay_while_recipient_offline(net)?;
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        Ok(net.observations().clone())
+    };
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        run(&NetConfig::default(), release_flow);
+        times.push(t.elapsed());
+    }
+    println!("release flow run times: {times:?}");
+    let obs = run(&NetConfig::default(), release_flow);
+    for e in &obs.trace {
+        println!("  {e:?}");
+    }
+    println!("{:#?}", obs.summary());
+    let timeout = run(&NetConfig::default(), |net| {
+        pay_while_recipient_offline(net)?;
+        let inc = net.lsp_inbound_htlcs();
+        let h0 = net.height(PayerLsp);
+        while net.summary().lsp_fail_backs == 0 {
+            net.mine_blocks(1)?;
+        }
+        Ok((inc, h0, net.height(PayerLsp), net.summary()))
+    });
+    println!("timeout: {timeout:#?}");
 }
