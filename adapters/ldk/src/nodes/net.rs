@@ -868,6 +868,12 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 om
             }
         };
+        // How the LSP reads it (dry run): `Unreadable` means LDK drops it.
+        let kind = self.peel_to_end(1, &om).kind();
+        self.obs.trace.push(TraceEntry::Other {
+            node: NodeRole::PayerLsp,
+            what: format!("forged release ({how:?}) reads as {kind:?}"),
+        });
         self.releases.push(Captured {
             from: 3,
             to: 1,

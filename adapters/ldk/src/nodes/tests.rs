@@ -120,21 +120,32 @@ fn c_no_release_before_deadline_fails_back_and_late_release_is_ignored() {
 }
 
 #[test]
-fn d1_lsp_without_hold_from_start_payer_does_not_set_hold_htlc() {
+fn d1_lsp_without_hold_from_start_payer_waits_for_release_itself() {
     let cfg = NetConfig {
         lsp_enable_htlc_hold: false,
         ..NetConfig::default()
     };
-    let s = run(&cfg, |net| {
+    let (waiting, s) = run(&cfg, |net| {
         pay_while_recipient_offline(net)?;
-        Ok(net.summary())
+        let waiting = net.summary();
+        // The release goes to the payer this time; then it sends a plain HTLC.
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        Ok((waiting, net.summary()))
     });
     // The LSP never advertised option_htlc_hold: the payer does not lock in an
     // HTLC at all; it sends held_htlc_available itself, with a reply path to
-    // itself, and waits online (channelmanager.rs `hold_htlc_channels`).
-    assert!(s.payer_adds_hold_flags.is_empty(), "{s:?}");
-    assert!(s.held_htlc_available_sent >= 1);
-    assert!(s.raa_release_path_counts.is_empty());
+    // itself, and waits online (channelmanager.rs `hold_htlc_channels`,
+    // offers/flow.rs `HeldHtlcReplyPath::ToUs`).
+    assert!(waiting.payer_adds_hold_flags.is_empty(), "{waiting:?}");
+    assert!(waiting.held_htlc_available_sent >= 1);
+    assert!(waiting.raa_release_path_counts.is_empty());
+    // Released to the payer: one HTLC without hold_htlc, forwarded, claimed.
+    assert_eq!(s.payer_adds_hold_flags, vec![false]);
+    assert_eq!(s.lsp_forwards, 1);
+    assert_eq!(s.recipient_claimed, 1);
+    assert_eq!(s.preimage_consistent, Some(true));
 }
 
 #[test]
@@ -200,8 +211,26 @@ fn f_forged_releases_are_ignored() {
         }
         // The HTLC is still held: the genuine release works.
         net.deliver_release(0)?;
-        Ok(net.summary())
+        let readings: Vec<String> = net
+            .observations()
+            .trace
+            .iter()
+            .filter_map(|e| match e {
+                TraceEntry::Other { what, .. } if what.starts_with("forged") => Some(what.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok((readings, net.summary()))
     });
+    let (readings, s) = s;
+    assert_eq!(
+        readings,
+        vec![
+            "forged release (PathNotCreatedByLsp) reads as Unreadable",
+            "forged release (UnknownHtlc) reads as ReleaseHeldHtlc",
+            "forged release (Tampered) reads as Unreadable",
+        ]
+    );
     assert_eq!(s.lsp_forwards, 1);
     assert_eq!(s.recipient_claimed, 1);
 }
