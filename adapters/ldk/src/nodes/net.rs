@@ -172,6 +172,8 @@ pub enum TraceEntry {
         from: NodeRole,
         /// Receiver.
         to: NodeRole,
+        /// `id` (the HTLC id on the channel).
+        htlc_id: u64,
         /// `payment_hash`.
         payment_hash: [u8; 32],
         /// `amount_msat`.
@@ -198,6 +200,8 @@ pub enum TraceEntry {
         from: NodeRole,
         /// Receiver.
         to: NodeRole,
+        /// `id` of the HTLC failed.
+        htlc_id: u64,
     },
     /// `update_fail_malformed_htlc` delivered.
     UpdateFailMalformed {
@@ -205,6 +209,8 @@ pub enum TraceEntry {
         from: NodeRole,
         /// Receiver.
         to: NodeRole,
+        /// `id` of the HTLC failed.
+        htlc_id: u64,
         /// `failure_code`.
         failure_code: u16,
     },
@@ -404,6 +410,7 @@ impl Observations {
                 TraceEntry::UpdateFail {
                     from: PayerLsp,
                     to: Payer,
+                    ..
                 }
                 | TraceEntry::UpdateFailMalformed {
                     from: PayerLsp,
@@ -513,6 +520,9 @@ pub struct AsyncNet<'a, 'b> {
     sim_time: u32,
     obs: Observations,
     secp: Secp256k1<lightning::bitcoin::secp256k1::All>,
+    defer_payer_raa: bool,
+    deferred: Vec<MessageSendEvent>,
+    claimable: Vec<[u8; 32]>,
 }
 
 /// Builds the network, runs the scenario, drains and drops everything.
@@ -593,6 +603,9 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             sim_time,
             obs: Observations::default(),
             secp: Secp256k1::new(),
+            defer_payer_raa: false,
+            deferred: Vec::new(),
+            claimable: Vec::new(),
         }
     }
 
@@ -792,7 +805,18 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
     /// [`AsyncNet::deliver_release`]. Needs one genuine captured release to
     /// copy the context from.
     pub fn forge_release(&mut self, how: Forgery) -> Result<usize, DriverError> {
-        self.note(format!("forge_release({how:?})"));
+        self.forge_release_claiming(how, None)
+    }
+
+    /// [`AsyncNet::forge_release`], with [`Forgery::PathNotCreatedByLsp`]'s
+    /// context naming HTLC `claims_htlc` instead of the genuine one (with a
+    /// different intercept id if it differs).
+    pub fn forge_release_claiming(
+        &mut self,
+        how: Forgery,
+        claims_htlc: Option<u64>,
+    ) -> Result<usize, DriverError> {
+        self.note(format!("forge_release({how:?}, claims {claims_htlc:?})"));
         let Some(genuine) = self.releases.first().cloned() else {
             return step_err("forging needs a genuine captured release");
         };
@@ -819,6 +843,25 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 let secp = Secp256k1::new();
                 let (context, key) = match (how, ctx) {
                     (Forgery::PathNotCreatedByLsp, c) => {
+                        let c = match (c, claims_htlc) {
+                            (
+                                AsyncPaymentsContext::ReleaseHeldHtlc {
+                                    intercept_id,
+                                    prev_outbound_scid_alias,
+                                    htlc_id,
+                                },
+                                Some(h),
+                            ) if h != htlc_id => {
+                                let mut id = intercept_id;
+                                id.0[0] ^= 0xff;
+                                AsyncPaymentsContext::ReleaseHeldHtlc {
+                                    intercept_id: id,
+                                    prev_outbound_scid_alias,
+                                    htlc_id: h,
+                                }
+                            }
+                            (c, _) => c,
+                        };
                         (c, recipient.keys_manager.get_receive_auth_key())
                     }
                     (
@@ -881,6 +924,29 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             deliveries: 0,
         });
         Ok(self.releases.len() - 1)
+    }
+
+    /// Captures a copy of the `idx`-th captured release with one byte of its
+    /// onion flipped; returns the copy's index.
+    pub fn tampered_copy_of_release(&mut self, idx: usize) -> Result<usize, DriverError> {
+        self.note(format!("tampered_copy_of_release({idx})"));
+        let Some(mut c) = self.releases.get(idx).cloned() else {
+            return step_err(format!("no captured release #{idx}"));
+        };
+        let data = &mut c.om.onion_routing_packet.hop_data;
+        if data.is_empty() {
+            return step_err("empty onion");
+        }
+        let mid = data.len() / 2;
+        data[mid] ^= 0x01;
+        c.deliveries = 0;
+        self.releases.push(c);
+        Ok(self.releases.len() - 1)
+    }
+
+    /// Whether `role` is online.
+    pub fn is_online(&self, role: NodeRole) -> bool {
+        self.online[role.idx()]
     }
 
     /// Mines `n` empty blocks on every node, one at a time, settling after each.
@@ -963,6 +1029,109 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
     /// [`Observations::summary`] of everything recorded so far.
     pub fn summary(&self) -> Summary {
         self.obs.summary()
+    }
+
+    /// While on, the payer's `revoke_and_ack`s to the LSP are held back (the
+    /// LSP's HTLC is then not yet irrevocably committed) until
+    /// [`AsyncNet::release_deferred_payer_raa`].
+    pub fn set_defer_payer_raa(&mut self, on: bool) {
+        self.note(format!("set_defer_payer_raa({on})"));
+        self.defer_payer_raa = on;
+    }
+
+    /// Number of payer `revoke_and_ack`s held back.
+    pub fn deferred_payer_raas(&self) -> usize {
+        self.deferred.len()
+    }
+
+    /// Delivers the held-back payer `revoke_and_ack`s (and stops deferring).
+    pub fn release_deferred_payer_raa(&mut self) -> Result<(), DriverError> {
+        self.note("release_deferred_payer_raa".to_string());
+        self.defer_payer_raa = false;
+        for ev in std::mem::take(&mut self.deferred) {
+            self.deliver_msg_event(0, ev);
+        }
+        self.settle()
+    }
+
+    /// Switches the payer's `hold_outbound_htlcs_at_next_hop` at run time.
+    pub fn set_payer_hold_outbound(&mut self, on: bool) -> Result<(), DriverError> {
+        self.note(format!("set_payer_hold_outbound({on})"));
+        let mut c = self.nodes[0].node.get_current_config();
+        c.hold_outbound_htlcs_at_next_hop = on;
+        self.nodes[0].node.set_current_config(c);
+        self.settle()
+    }
+
+    /// Whether the recipient claims claimable payments at once.
+    pub fn set_auto_claim(&mut self, on: bool) {
+        self.cfg.auto_claim = on;
+    }
+
+    /// The recipient fails back every payment it has not claimed
+    /// (`fail_htlc_backwards`): the next hop of the LSP then fails the
+    /// forwarded HTLC (relaying the recipient's failure).
+    pub fn recipient_fails_unclaimed(&mut self) -> Result<(), DriverError> {
+        self.note("recipient_fails_unclaimed".to_string());
+        for h in std::mem::take(&mut self.claimable) {
+            self.nodes[3]
+                .node
+                .fail_htlc_backwards(&lightning::types::payment::PaymentHash(h));
+        }
+        self.settle()
+    }
+
+    /// The payer sends an ordinary (non-held) keysend payment of
+    /// `amount_msat` to the invoice server, through the LSP.
+    pub fn pay_keysend_to_server(&mut self, amount_msat: u64) -> Result<PaymentId, DriverError> {
+        use lightning::ln::channelmanager::{RecipientOnionFields, Retry};
+        use lightning::routing::router::{PaymentParameters, RouteParameters};
+        self.note(format!("pay_keysend_to_server({amount_msat})"));
+        self.payments += 1;
+        let id = PaymentId([self.payments; 32]);
+        let params = PaymentParameters::for_keysend(self.ids[2], 40, false);
+        let route = RouteParameters::from_payment_params_and_value(params, amount_msat);
+        self.nodes[0]
+            .node
+            .send_spontaneous_payment(
+                None,
+                RecipientOnionFields::spontaneous_empty(),
+                id,
+                route,
+                Retry::Attempts(0),
+            )
+            .map_err(|e| DriverError::Step(format!("send_spontaneous_payment: {e:?}")))?;
+        self.settle()?;
+        Ok(id)
+    }
+
+    /// The reply path (hex) of each captured `held_htlc_available`, as the
+    /// recipient reads it.
+    pub fn held_htlc_available_reply_paths(&self) -> Vec<Option<String>> {
+        self.held_inbox
+            .iter()
+            .map(|c| self.peel_to_end(c.to, &c.om).reply_path_hex())
+            .collect()
+    }
+
+    /// Whether the `idx`-th captured release has been delivered at least once.
+    pub fn release_delivered(&self, idx: usize) -> bool {
+        self.releases.get(idx).is_some_and(|c| c.deliveries > 0)
+    }
+
+    /// The HTLC id named by the context of the `idx`-th captured release, as
+    /// the LSP reads it (`None` if the LSP cannot read it).
+    pub fn release_htlc_id(&self, idx: usize) -> Option<u64> {
+        use lightning::blinded_path::message::AsyncPaymentsContext;
+        let c = self.releases.get(idx)?;
+        match self.peel_to_end(c.to, &c.om).final_peel {
+            Some(PeeledOnion::AsyncPayments(
+                _,
+                AsyncPaymentsContext::ReleaseHeldHtlc { htlc_id, .. },
+                _,
+            )) => Some(htlc_id),
+            _ => None,
+        }
     }
 
     // ----- the pump -----
@@ -1081,6 +1250,14 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             });
             return;
         }
+        if self.defer_payer_raa
+            && i == 0
+            && j == 1
+            && matches!(ev, MessageSendEvent::SendRevokeAndACK { .. })
+        {
+            self.deferred.push(ev);
+            return;
+        }
         let dst = self.nodes[j].node;
         match ev {
             MessageSendEvent::UpdateHTLCs { updates, .. } => {
@@ -1089,6 +1266,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     self.obs.trace.push(TraceEntry::UpdateAdd {
                         from,
                         to,
+                        htlc_id: add.htlc_id,
                         payment_hash: add.payment_hash.0,
                         amount_msat: add.amount_msat,
                         cltv_expiry: add.cltv_expiry,
@@ -1106,13 +1284,18 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     dst.handle_update_fulfill_htlc(src, f.clone());
                 }
                 for f in &updates.update_fail_htlcs {
-                    self.obs.trace.push(TraceEntry::UpdateFail { from, to });
+                    self.obs.trace.push(TraceEntry::UpdateFail {
+                        from,
+                        to,
+                        htlc_id: f.htlc_id,
+                    });
                     dst.handle_update_fail_htlc(src, f);
                 }
                 for f in &updates.update_fail_malformed_htlcs {
                     self.obs.trace.push(TraceEntry::UpdateFailMalformed {
                         from,
                         to,
+                        htlc_id: f.htlc_id,
                         failure_code: f.failure_code,
                     });
                     dst.handle_update_fail_malformed_htlc(src, f);
@@ -1351,6 +1534,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 purpose,
                 ..
             } => {
+                self.claimable.push(payment_hash.0);
                 let preimage = purpose.preimage();
                 if self.cfg.auto_claim {
                     if let Some(p) = preimage {
