@@ -35,14 +35,17 @@
 //! recipient's `release_held_htlc` on its first hop out.
 //!
 //! Time and blocks are simulated: blocks carry the heights and timestamps
-//! the driver chooses. Note that LDK built with `std` reads the wall clock
-//! for some decisions (e.g. the payer's 7-day async payment expiry is
-//! checked against the highest block timestamp seen plus LDK's 2-hour
-//! margin, so [`AsyncNet::advance_time`] mines a block with a later
-//! timestamp).
+//! the driver chooses ([`AsyncNet::mine_blocks`], [`AsyncNet::advance_time`]
+//! which mines one block with a later timestamp and fires every timer tick).
+//! LDK built with `std` (as here) reads the wall clock for some decisions,
+//! which simulated time cannot move: notably the payer's 7-day expiry of a
+//! pending async payment (`timer_tick_occurred` compares with
+//! `SystemTime::now()`; LDK's own test of it is ignored under `std`).
+//! Block-height rules (the LSP's fail-back of a held HTLC) are fully
+//! simulated.
 //!
-//! Nothing escapes: LDK's test logger output is captured (see
-//! [`quiet`](self::quiet)), events left over at the end are drained so the
+//! Nothing escapes: LDK's test logger output is captured (module `quiet`:
+//! fds 1 and 2 go to temporary files while a network runs), events left over at the end are drained so the
 //! test nodes do not panic on drop, and any panic inside LDK or the driver
 //! becomes a [`DriverError::Panicked`].
 

@@ -963,6 +963,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
 
     /// Advances simulated time by `secs`: mines one block on every node whose
     /// timestamp is that much later, then fires every node's timer tick.
+    /// Decisions LDK (with `std`) takes on the wall clock do not move.
     pub fn advance_time(&mut self, secs: u32) -> Result<(), DriverError> {
         self.note(format!("advance_time({secs})"));
         self.sim_time = self.sim_time.saturating_add(secs);

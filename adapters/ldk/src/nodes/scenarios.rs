@@ -2,7 +2,7 @@
 //!
 //! [`run_scenario`] maps a scenario (the `scen` branch's typed format; see
 //! `scen_scratch.rs`) to [`AsyncNet`] events and the network's observations
-//! back to the scenario's [`Action`]s, one trace entry per event step.
+//! back to the scenario's [`Action`](sc::Action)s, one trace entry per event step.
 //!
 //! Only `role_under_test: payer_lsp` is mapped so far; the real payer,
 //! invoice server and recipient play the other roles. How the abstract

@@ -377,3 +377,31 @@ fn h_release_racing_the_commitment_is_lost() {
     assert_eq!(raced.lsp_forwards, 0);
     assert_eq!(resent.lsp_forwards, 1);
 }
+
+#[test]
+fn i_payer_expiry_reads_the_wall_clock_not_block_time() {
+    // The LSP does not hold, so the payer waits for the release itself. Its
+    // pending async payment expires 7 days after the static invoice arrived
+    // (outbound_payment.rs ASYNC_PAYMENT_TIMEOUT_RELATIVE_EXPIRY), but with
+    // the `std` feature `timer_tick_occurred` compares against
+    // `SystemTime::now()` (channelmanager.rs, `remove_stale_payments`), not
+    // the block timestamps the driver controls: simulated time cannot expire
+    // it. (Without `std` it would use the highest block time minus 2 h.)
+    let cfg = NetConfig {
+        lsp_enable_htlc_hold: false,
+        ..NetConfig::default()
+    };
+    let s = run(&cfg, |net| {
+        pay_while_recipient_offline(net)?;
+        net.advance_time(8 * 86_400)?;
+        net.timer_tick()?;
+        Ok(net.summary())
+    });
+    assert!(s.payer_payment_failed.is_empty(), "{s:?}");
+    assert!(s.payer_adds_hold_flags.is_empty());
+    // When the payer itself waits, its held_htlc_available messages carry
+    // distinct reply paths (one per payer peer, `HeldHtlcReplyPath::ToUs`).
+    assert_eq!(s.held_htlc_available_sent, 2);
+    assert_eq!(s.held_htlc_available_distinct_reply_paths, 2);
+    assert_eq!(s.held_htlc_available_distinct_routes, 1);
+}
