@@ -32,6 +32,8 @@ mod onion;
 mod paths;
 mod records;
 
+pub mod nodes;
+
 pub use builder::build_static_invoices_with_ldk;
 
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile, ReasonClass, Rejection};
