@@ -51,10 +51,6 @@
 
 mod net;
 mod quiet;
-#[cfg(test)]
-mod scen_lsp_cases_scratch;
-/// Scratch copy of the `scen` branch's typed scenario format (see the file header).
-pub mod scen_scratch;
 pub mod scenarios;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! Typed release-semantics scenarios run on the real LDK network.
 //!
-//! [`run_scenario`] maps a scenario (the `scen` branch's typed format; see
-//! `scen_scratch.rs`) to [`AsyncNet`] events and the network's observations
+//! [`run_scenario`] maps a scenario ([`asyncpay_adapter::scenario`]) to
+//! [`AsyncNet`] events and the network's observations
 //! back to the scenario's [`Action`](sc::Action)s, one trace entry per event step.
 //!
 //! Only `role_under_test: payer_lsp` is mapped so far; the real payer,
@@ -28,7 +28,8 @@
 //! `revoke_and_ack`s to the payer are actions (those to the invoice server
 //! belong to the forward).
 
-use super::scen_scratch as sc;
+use asyncpay_adapter::scenario as sc;
+use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
 use super::{run_network, AsyncNet, DriverError, Forgery, NetConfig, NodeRole, TraceEntry};
 use lightning::ln::channelmanager::MIN_CLTV_EXPIRY_DELTA;
 use std::collections::HashMap;
@@ -92,6 +93,30 @@ pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioEr
         Ok(sc::TraceView { trace: m.trace })
     });
     r.map_err(ScenarioError::Driver)
+}
+
+/// Answers `scenario.run`: the role under test's trace as
+/// `Outcome::Accepted { view: {"trace": [...]} }`, `Outcome::Unsupported`
+/// with the reason when the scenario cannot be mapped, and an `Internal`
+/// rejection when the driver fails (a panic inside LDK included).
+pub fn run_op(scenario: &sc::Scenario) -> Outcome {
+    match run_scenario(scenario) {
+        Ok(trace) => match serde_json::to_value(&trace) {
+            Ok(view) => Outcome::Accepted { view },
+            Err(e) => Outcome::Rejected(Rejection::new(
+                ReasonClass::Internal,
+                format!("trace not serialisable: {e}"),
+            )),
+        },
+        Err(ScenarioError::Unsupported(reason)) => Outcome::unsupported(format!(
+            "scenario.run on real LDK {} nodes: {reason}",
+            crate::LDK_VERSION
+        )),
+        Err(ScenarioError::Driver(e)) => Outcome::Rejected(Rejection::new(
+            ReasonClass::Internal,
+            format!("scenario.run on real LDK nodes failed: {e}"),
+        )),
+    }
 }
 
 fn unsupported<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {

@@ -302,14 +302,32 @@ fn report() {
     println!("timeout: {timeout:#?}");
 }
 
-/// Runs the `scen` branch's payer's-LSP scenarios (scratch copies) on the
-/// real network and judges the traces with the scratch judge.
+/// The payer's-LSP scenarios of the generated vectors (`vectors/ldk-0.2/scenarios.json`).
+fn lsp_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors/ldk-0.2/scenarios.json");
+    let text = std::fs::read_to_string(path).expect("read scenarios.json");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("parse scenarios.json");
+    doc["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .filter(|t| t["input"]["role_under_test"] == "payer_lsp")
+        .map(|t| {
+            let id = t["id"].as_str().expect("id").to_string();
+            let s = serde_json::from_value(t["input"].clone()).expect("scenario");
+            (id, s)
+        })
+        .collect()
+}
+
+/// Runs the vectors' payer's-LSP scenarios on the real network and judges
+/// the traces with the suite's judge.
 #[test]
-fn scen_lsp_scenarios_on_real_ldk() {
-    use super::scen_scratch::judge;
+fn lsp_vector_scenarios_on_real_ldk() {
     use super::scenarios::{run_scenario, ScenarioError};
+    use asyncpay_adapter::scenario::judge;
     let mut lines = Vec::new();
-    for (id, _desc, s) in super::scen_lsp_cases_scratch::lsp_scenarios() {
+    for (id, s) in lsp_vector_scenarios() {
         let line = match run_scenario(&s) {
             Ok(trace) => match judge(&s, &trace) {
                 Ok(()) => format!("PASS {id}"),
@@ -323,12 +341,11 @@ fn scen_lsp_scenarios_on_real_ldk() {
     let report = lines.join("\n");
     println!("{report}");
     assert!(!report.contains("ERROR"), "{report}");
-    // What LDK 0.2.7 does against the `scen` branch's expectations (4de47a1):
-    // every MUST passes; two CHOICE expectations fail (see the report).
     let verdicts: Vec<&str> = lines
         .iter()
         .map(|l| l.split(':').next().unwrap_or(""))
         .collect();
+    assert_eq!(verdicts.len(), 13, "{report}");
     assert_eq!(
         verdicts.iter().filter(|v| v.starts_with("PASS")).count(),
         11,
