@@ -28,9 +28,9 @@
 //! `revoke_and_ack`s to the payer are actions (those to the invoice server
 //! belong to the forward).
 
+use super::{run_network, AsyncNet, DriverError, Forgery, NetConfig, NodeRole, TraceEntry};
 use asyncpay_adapter::scenario as sc;
 use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
-use super::{run_network, AsyncNet, DriverError, Forgery, NetConfig, NodeRole, TraceEntry};
 use lightning::ln::channelmanager::MIN_CLTV_EXPIRY_DELTA;
 use std::collections::HashMap;
 
@@ -125,9 +125,12 @@ fn unsupported<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {
 
 fn check_supported(s: &sc::Scenario) -> Result<(), ScenarioError> {
     if s.role_under_test != sc::Role::PayerLsp {
+        let role = serde_json::to_value(s.role_under_test)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| format!("{:?}", s.role_under_test));
         return unsupported(format!(
-            "role under test {:?}: only payer_lsp is mapped to the LDK network so far",
-            s.role_under_test
+            "role under test {role}: only payer_lsp is mapped to the LDK network so far"
         ));
     }
     let mut next_htlc = 0;

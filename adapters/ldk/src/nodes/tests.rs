@@ -304,7 +304,10 @@ fn report() {
 
 /// The payer's-LSP scenarios of the generated vectors (`vectors/ldk-0.2/scenarios.json`).
 fn lsp_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors/ldk-0.2/scenarios.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../vectors/ldk-0.2/scenarios.json"
+    );
     let text = std::fs::read_to_string(path).expect("read scenarios.json");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("parse scenarios.json");
     doc["tests"]
