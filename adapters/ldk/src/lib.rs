@@ -20,6 +20,14 @@
 //! LDK reads untrusted bytes here. Every operation runs inside
 //! [`std::panic::catch_unwind`]; a panic in LDK (or in this adapter) becomes
 //! a [`ReasonClass::Internal`] rejection, never a crash of the suite.
+//!
+//! # Scenarios
+//!
+//! `scenario.run` with `role_under_test: payer_lsp` runs on four real
+//! in-process LDK nodes (module [`nodes`], lightning's `_test_utils`
+//! feature); LDK's logs are captured while a network runs. Other roles, and
+//! events the real peers of the LSP cannot produce, are unsupported with the
+//! reason.
 
 #![warn(missing_docs)]
 
@@ -31,6 +39,8 @@ mod invoice;
 mod onion;
 mod paths;
 mod records;
+
+pub mod nodes;
 
 pub use builder::build_static_invoices_with_ldk;
 
@@ -142,7 +152,7 @@ pub(crate) fn dispatch(op: &Operation) -> Outcome {
         Operation::UnblindHop(input) => onion::unblind_op(input),
         Operation::BuildOnionMessage(input) => onion::build_op(input),
         Operation::PeelOnionMessage(input) => onion::peel_op(input),
-        Operation::RunScenario(_) => Outcome::unsupported(UNSUPPORTED_SCENARIO),
+        Operation::RunScenario(s) => nodes::scenarios::run_op(s),
     }
 }
 
@@ -164,12 +174,6 @@ const UNSUPPORTED_BLINDED_PATH_BUILD: &str =
      65537) and seal the final hop with LDK's receive-key tag (crypto/streams.rs:56-84), not \
      BOLT 4's; from_blinded_path (message.rs:246) only wraps already-blinded hops. The path \
      key comes from an EntropySource, but the plaintext and the final tag cannot be given";
-
-/// Why `scenario.run` is unsupported.
-const UNSUPPORTED_SCENARIO: &str =
-    "not wired yet: running LDK's ChannelManager in release scenarios needs the \
-     `_test_utils` feature of lightning 0.2.7 (ln::functional_test_utils), which this \
-     adapter does not enable";
 
 #[cfg(test)]
 mod interop_tests;

@@ -467,7 +467,7 @@ fn lsp_cases() -> Vec<Case> {
                 Level::Choice,
                 forwarded(0),
                 &[req::HOLD_FORWARD_ON_RELEASE],
-                "Draft silent on a release that races the commitment. Choice: the release is remembered and the HTLC forwarded once irrevocably committed (what LDK 0.2 does); dropping it would strand the HTLC until it times out.",
+                "Draft silent on a release that races the commitment. Choice: the release is remembered and the HTLC forwarded once irrevocably committed; dropping it would strand the HTLC until another release arrives or it times out (what LDK 0.2.7 does: a release arriving before the payer's revoke_and_ack finds no HTLC and is dropped).",
             ),
             nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
         ]),

@@ -1,0 +1,137 @@
+//! Real LDK nodes driven through async-payment release scenarios.
+//!
+//! [`run_network`] builds a fresh in-process network of four real LDK 0.2.7
+//! `ChannelManager`s (with their `OnionMessenger`s) using
+//! `lightning::ln::functional_test_utils` (crate feature `_test_utils`):
+//!
+//! ```text
+//!  payer ──(unannounced)── payer's LSP ──(announced)── invoice server ──(unannounced)── recipient
+//!   (hold_outbound_htlcs_at_next_hop)  (enable_htlc_hold)  (static invoice server)   (often offline)
+//! ```
+//!
+//! As in LDK's own tests, every pair of online nodes is connected as peers
+//! (LDK sends onion messages over direct connections); a node that is
+//! *offline* is disconnected from everyone. Once the channels are open, the
+//! recipient registers with the invoice server and the server persists the
+//! recipient's static invoice (LDK's `offer_paths_request` / `offer_paths` /
+//! `serve_static_invoice` / `static_invoice_persisted` messages, served from
+//! an in-memory store here).
+//!
+//! The scenario then drives the network through [`AsyncNet`]'s semantic
+//! events ([`AsyncNet::pay_static_invoice`], [`AsyncNet::set_online`],
+//! [`AsyncNet::deliver_held_htlc_available_to_recipient`],
+//! [`AsyncNet::deliver_release`], [`AsyncNet::mine_blocks`],
+//! [`AsyncNet::advance_time`], …). After every event the network is
+//! *settled*: every pending channel message, onion message and event is
+//! delivered or handled until nothing moves (a tiny in-process peer
+//! manager). Everything that crosses a wire or surfaces as an event is
+//! recorded in [`Observations`], chronologically; [`Summary`] answers the
+//! usual questions (how often did the LSP forward, with what code was the
+//! HTLC failed, how many `held_htlc_available` did the payer send, …).
+//!
+//! Two messages are *captured* instead of delivered (unless switched off in
+//! [`NetConfig`]), so the scenario decides when they arrive:
+//! `held_htlc_available` on its last hop into the recipient, and the
+//! recipient's `release_held_htlc` on its first hop out.
+//!
+//! Time and blocks are simulated: blocks carry the heights and timestamps
+//! the driver chooses ([`AsyncNet::mine_blocks`], [`AsyncNet::advance_time`]
+//! which mines one block with a later timestamp and fires every timer tick).
+//! LDK built with `std` (as here) reads the wall clock for some decisions,
+//! which simulated time cannot move: notably the payer's 7-day expiry of a
+//! pending async payment (`timer_tick_occurred` compares with
+//! `SystemTime::now()`; LDK's own test of it is ignored under `std`).
+//! Block-height rules (the LSP's fail-back of a held HTLC) are fully
+//! simulated.
+//!
+//! Nothing escapes: LDK's test logger output is captured (module `quiet`:
+//! fds 1 and 2 go to temporary files while a network runs), events left over at the end are drained so the
+//! test nodes do not panic on drop, and any panic inside LDK or the driver
+//! becomes a [`DriverError::Panicked`].
+
+mod net;
+mod quiet;
+pub mod scenarios;
+#[cfg(test)]
+mod tests;
+
+pub use net::{
+    AsyncNet, Forgery, HeldHtlcCapture, NetConfig, NodeRole, Observations, OmKind, ReleaseCapture,
+    Summary, TraceEntry,
+};
+
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Why a scenario run did not complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DriverError {
+    /// A panic in LDK or in the driver, with its message and the tail of the
+    /// captured LDK log.
+    Panicked {
+        /// The panic message.
+        message: String,
+        /// The last lines LDK logged before the panic.
+        log_tail: String,
+    },
+    /// A driver step could not be performed (e.g. no such captured message).
+    Step(String),
+}
+
+impl fmt::Display for DriverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DriverError::Panicked { message, log_tail } => {
+                write!(f, "panic: {message}")?;
+                if !log_tail.is_empty() {
+                    write!(f, "\n--- last LDK log lines ---\n{log_tail}")?;
+                }
+                Ok(())
+            }
+            DriverError::Step(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+impl std::error::Error for DriverError {}
+
+/// A step error.
+pub(crate) fn step_err<T>(msg: impl Into<String>) -> Result<T, DriverError> {
+    Err(DriverError::Step(msg.into()))
+}
+
+/// Builds a fresh four-node network for `cfg`, runs `scenario` on it and
+/// tears it down.
+///
+/// The run is serialised with every other run in the process (LDK's logger
+/// output is captured at the file-descriptor level while it lasts). A panic
+/// anywhere inside becomes [`DriverError::Panicked`]; it never reaches the
+/// caller.
+pub fn run_network<R>(
+    cfg: &NetConfig,
+    scenario: impl FnOnce(&mut AsyncNet<'_, '_>) -> Result<R, DriverError>,
+) -> Result<R, DriverError> {
+    let mut quiet = quiet::Quiet::start(cfg.quiet);
+    let (res, location) = quiet::catching_panics(|| {
+        catch_unwind(AssertUnwindSafe(|| net::build_and_run(cfg, scenario)))
+    });
+    match res {
+        Ok(r) => r,
+        Err(payload) => {
+            let mut message = if let Some(s) = payload.downcast_ref::<&str>() {
+                (*s).to_string()
+            } else if let Some(s) = payload.downcast_ref::<String>() {
+                s.clone()
+            } else {
+                "non-string panic payload".to_string()
+            };
+            if let Some(loc) = location {
+                message = format!("{message} (at {loc})");
+            }
+            Err(DriverError::Panicked {
+                message,
+                log_tail: quiet.tail(),
+            })
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! The release flows, run on real LDK nodes.
+
+use super::*;
+use lightning::chain::channelmonitor::HTLC_FAIL_BACK_BUFFER;
+use lightning::ln::channelmanager::MIN_CLTV_EXPIRY_DELTA;
+use NodeRole::*;
+
+const AMT: u64 = 5_000;
+/// BOLT 4 `temporary_node_failure` (NODE | 2).
+const TEMPORARY_NODE_FAILURE: u16 = 0x2002;
+
+/// Pays with the recipient offline; returns once the LSP holds the HTLC.
+fn pay_while_recipient_offline(net: &mut AsyncNet<'_, '_>) -> Result<(), DriverError> {
+    net.recipient_offline()?;
+    net.pay_static_invoice(AMT)?;
+    Ok(())
+}
+
+fn run<R>(cfg: &NetConfig, f: impl FnOnce(&mut AsyncNet<'_, '_>) -> Result<R, DriverError>) -> R {
+    match run_network(cfg, f) {
+        Ok(r) => r,
+        Err(e) => panic!("scenario failed: {e}"),
+    }
+}
+
+#[test]
+fn a_hold_until_release_then_forward_once_and_claim() {
+    let (held, after) = run(&NetConfig::default(), |net| {
+        pay_while_recipient_offline(net)?;
+        let held = net.summary();
+        net.recipient_online()?;
+        if net.held_htlc_available_captured() == 0 {
+            return step_err("no held_htlc_available reached the recipient");
+        }
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        Ok((held, net.summary()))
+    });
+    // Held: the payer's HTLC carries hold_htlc, the LSP does not forward it,
+    // and its revoke_and_ack carries one release path.
+    assert_eq!(held.payer_adds_hold_flags, vec![true]);
+    assert_eq!(held.lsp_forwards, 0);
+    assert_eq!(held.raa_release_path_counts, vec![1]);
+    assert!(held.held_htlc_available_sent >= 1);
+    // Released: forwarded exactly once, claimed with the sender's preimage.
+    assert_eq!(after.lsp_forwards, 1);
+    assert_eq!(after.server_forwards, 1);
+    assert_eq!(after.recipient_claimed, 1);
+    assert_eq!(after.preimage_consistent, Some(true));
+    assert!(after.payer_preimage.is_some());
+    assert!(after.payer_failure_codes.is_empty());
+}
+
+#[test]
+fn b_duplicate_release_forwards_once() {
+    let s = run(&NetConfig::default(), |net| {
+        pay_while_recipient_offline(net)?;
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        // The recipient answers a second copy of the same held_htlc_available too.
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        if net.releases_captured() < 2 {
+            return step_err("expected two releases");
+        }
+        net.deliver_release(0)?;
+        net.deliver_release(0)?; // the same message again
+        net.deliver_release(1)?; // the second release
+        Ok(net.summary())
+    });
+    assert_eq!(s.releases_sent, 2);
+    assert_eq!(s.lsp_forwards, 1);
+    assert_eq!(s.recipient_claimed, 1);
+    assert_eq!(s.preimage_consistent, Some(true));
+}
+
+#[test]
+fn c_no_release_before_deadline_fails_back_and_late_release_is_ignored() {
+    let (incoming, failed_at, s) = run(&NetConfig::default(), |net| {
+        pay_while_recipient_offline(net)?;
+        let incoming = net.lsp_inbound_htlcs();
+        let mut mined = 0;
+        while net.summary().lsp_fail_backs == 0 && mined < 400 {
+            net.mine_blocks(1)?;
+            mined += 1;
+        }
+        let failed_at = net.height(PayerLsp);
+        // Late: the recipient comes online and releases.
+        net.recipient_online()?;
+        for i in 0..net.held_htlc_available_captured() {
+            net.deliver_held_htlc_available_to_recipient(i)?;
+        }
+        for i in 0..net.releases_captured() {
+            net.deliver_release(i)?;
+        }
+        Ok((incoming, failed_at, net.summary()))
+    });
+    assert_eq!(incoming.len(), 1);
+    assert_eq!(s.lsp_fail_backs, 1);
+    assert_eq!(s.lsp_forwards, 0, "late release must do nothing");
+    assert_eq!(s.recipient_claimed, 0);
+    assert_eq!(s.lsp_handling_failures.len(), 1);
+    assert!(
+        s.lsp_handling_failures[0].contains("ForwardExpiryBuffer"),
+        "{s:?}"
+    );
+    assert_eq!(s.payer_failure_codes, vec![Some(TEMPORARY_NODE_FAILURE)]);
+    assert_eq!(s.channel_closures, vec![]);
+    // LDK fails a held HTLC back once height >= outgoing_cltv_value -
+    // HTLC_FAIL_BACK_BUFFER (channelmanager.rs `best_block_updated`; the
+    // buffer is CLTV_CLAIM_BUFFER 36 + LATENCY_GRACE_PERIOD_BLOCKS 3 = 39).
+    // The outgoing CLTV is the incoming one minus the LSP's
+    // cltv_expiry_delta (MIN_CLTV_EXPIRY_DELTA = 48 in the test config).
+    let incoming_cltv = incoming[0].0;
+    let outgoing_cltv = incoming_cltv - u32::from(MIN_CLTV_EXPIRY_DELTA);
+    assert_eq!(
+        failed_at,
+        outgoing_cltv - HTLC_FAIL_BACK_BUFFER,
+        "incoming cltv {incoming_cltv}"
+    );
+}
+
+#[test]
+fn d1_lsp_without_hold_from_start_payer_waits_for_release_itself() {
+    let cfg = NetConfig {
+        lsp_enable_htlc_hold: false,
+        ..NetConfig::default()
+    };
+    let (waiting, s) = run(&cfg, |net| {
+        pay_while_recipient_offline(net)?;
+        let waiting = net.summary();
+        // The release goes to the payer this time; then it sends a plain HTLC.
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        Ok((waiting, net.summary()))
+    });
+    // The LSP never advertised option_htlc_hold: the payer does not lock in an
+    // HTLC at all; it sends held_htlc_available itself, with a reply path to
+    // itself, and waits online (channelmanager.rs `hold_htlc_channels`,
+    // offers/flow.rs `HeldHtlcReplyPath::ToUs`).
+    assert!(waiting.payer_adds_hold_flags.is_empty(), "{waiting:?}");
+    assert!(waiting.held_htlc_available_sent >= 1);
+    assert!(waiting.raa_release_path_counts.is_empty());
+    // Released to the payer: one HTLC without hold_htlc, forwarded, claimed.
+    assert_eq!(s.payer_adds_hold_flags, vec![false]);
+    assert_eq!(s.lsp_forwards, 1);
+    assert_eq!(s.recipient_claimed, 1);
+    assert_eq!(s.preimage_consistent, Some(true));
+}
+
+#[test]
+fn d2_lsp_switches_hold_off_fails_hold_htlc_with_temporary_node_failure() {
+    let s = run(&NetConfig::default(), |net| {
+        net.set_lsp_enable_htlc_hold(false)?;
+        pay_while_recipient_offline(net)?;
+        Ok(net.summary())
+    });
+    assert_eq!(s.payer_adds_hold_flags, vec![true]);
+    assert_eq!(s.lsp_forwards, 0);
+    assert_eq!(s.lsp_fail_backs, 1);
+    assert_eq!(s.lsp_handling_failures.len(), 1);
+    assert!(
+        s.lsp_handling_failures[0].contains("TemporaryNodeFailure"),
+        "{s:?}"
+    );
+    assert_eq!(s.payer_failure_codes, vec![Some(TEMPORARY_NODE_FAILURE)]);
+    assert_eq!(s.payer_payment_failed.len(), 1);
+}
+
+#[test]
+fn e_held_htlc_available_count_and_reply_paths() {
+    for via_server_only in [true, false] {
+        let cfg = NetConfig {
+            recipient_paths_via_server_only: via_server_only,
+            ..NetConfig::default()
+        };
+        let s = run(&cfg, |net| {
+            pay_while_recipient_offline(net)?;
+            Ok(net.summary())
+        });
+        // LDK sends one held_htlc_available per message path of the static
+        // invoice, all with the one reply path from the LSP's revoke_and_ack
+        // (offers/flow.rs `enqueue_held_htlc_available`,
+        // `HeldHtlcReplyPath::ToCounterparty`).
+        let paths = if via_server_only { 1 } else { 2 };
+        assert_eq!(
+            s.held_htlc_available_sent, paths,
+            "server only: {via_server_only} {s:?}"
+        );
+        assert_eq!(s.held_htlc_available_distinct_routes, paths);
+        assert_eq!(s.held_htlc_available_distinct_reply_paths, 1);
+    }
+}
+
+#[test]
+fn f_forged_releases_are_ignored() {
+    let s = run(&NetConfig::default(), |net| {
+        pay_while_recipient_offline(net)?;
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        for how in [
+            Forgery::PathNotCreatedByLsp,
+            Forgery::UnknownHtlc,
+            Forgery::Tampered,
+        ] {
+            let i = net.forge_release(how)?;
+            net.deliver_release(i)?;
+            if net.summary().lsp_forwards != 0 {
+                return step_err(format!("forged release {how:?} released the HTLC"));
+            }
+        }
+        // The HTLC is still held: the genuine release works.
+        net.deliver_release(0)?;
+        let readings: Vec<String> = net
+            .observations()
+            .trace
+            .iter()
+            .filter_map(|e| match e {
+                TraceEntry::Other { what, .. } if what.starts_with("forged") => Some(what.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok((readings, net.summary()))
+    });
+    let (readings, s) = s;
+    assert_eq!(
+        readings,
+        vec![
+            "forged release (PathNotCreatedByLsp) reads as Unreadable",
+            "forged release (UnknownHtlc) reads as ReleaseHeldHtlc",
+            "forged release (Tampered) reads as Unreadable",
+        ]
+    );
+    assert_eq!(s.lsp_forwards, 1);
+    assert_eq!(s.recipient_claimed, 1);
+}
+
+#[test]
+fn g_payer_offline_after_lock_in_learns_preimage_on_reconnect() {
+    let s = run(&NetConfig::default(), |net| {
+        pay_while_recipient_offline(net)?;
+        net.set_online(Payer, false)?;
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        let before = net.summary();
+        if before.payer_preimage.is_some() || before.recipient_claimed != 1 {
+            return step_err(format!("unexpected state while payer offline: {before:?}"));
+        }
+        net.set_online(Payer, true)?;
+        Ok(net.summary())
+    });
+    assert_eq!(s.lsp_forwards, 1);
+    assert!(s.payer_preimage.is_some());
+    assert_eq!(s.preimage_consistent, Some(true));
+}
+
+#[test]
+fn panics_become_errors() {
+    let r: Result<(), _> = run_network(&NetConfig::default(), |_net| panic!("boom"));
+    match r {
+        Err(DriverError::Panicked { message, .. }) => {
+            assert!(message.starts_with("boom (at "), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Prints the observations of each flow and the time of a release-flow run
+/// (`cargo test -p asyncpay-ldk --lib nodes::tests::report -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn report() {
+    let release_flow = |net: &mut AsyncNet<'_, '_>| {
+        pay_while_recipient_offline(net)?;
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        Ok(net.observations().clone())
+    };
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        run(&NetConfig::default(), release_flow);
+        times.push(t.elapsed());
+    }
+    println!("release flow run times: {times:?}");
+    let obs = run(&NetConfig::default(), release_flow);
+    for e in &obs.trace {
+        println!("  {e:?}");
+    }
+    println!("{:#?}", obs.summary());
+    let timeout = run(&NetConfig::default(), |net| {
+        pay_while_recipient_offline(net)?;
+        let inc = net.lsp_inbound_htlcs();
+        let h0 = net.height(PayerLsp);
+        while net.summary().lsp_fail_backs == 0 {
+            net.mine_blocks(1)?;
+        }
+        Ok((inc, h0, net.height(PayerLsp), net.summary()))
+    });
+    println!("timeout: {timeout:#?}");
+}
+
+/// The payer's-LSP scenarios of the generated vectors (`vectors/ldk-0.2/scenarios.json`).
+fn lsp_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../vectors/ldk-0.2/scenarios.json"
+    );
+    let text = std::fs::read_to_string(path).expect("read scenarios.json");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("parse scenarios.json");
+    doc["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .filter(|t| t["input"]["role_under_test"] == "payer_lsp")
+        .map(|t| {
+            let id = t["id"].as_str().expect("id").to_string();
+            let s = serde_json::from_value(t["input"].clone()).expect("scenario");
+            (id, s)
+        })
+        .collect()
+}
+
+/// Runs the vectors' payer's-LSP scenarios on the real network and judges
+/// the traces with the suite's judge.
+#[test]
+fn lsp_vector_scenarios_on_real_ldk() {
+    use super::scenarios::{run_scenario, ScenarioError};
+    use asyncpay_adapter::scenario::judge;
+    let mut lines = Vec::new();
+    for (id, s) in lsp_vector_scenarios() {
+        let line = match run_scenario(&s) {
+            Ok(trace) => match judge(&s, &trace) {
+                Ok(()) => format!("PASS {id}"),
+                Err(f) => format!("FAIL {id}: {f}\n      trace: {:?}", trace.trace),
+            },
+            Err(ScenarioError::Unsupported(r)) => format!("UNSUPPORTED {id}: {r}"),
+            Err(ScenarioError::Driver(e)) => format!("ERROR {id}: {e}"),
+        };
+        lines.push(line);
+    }
+    let report = lines.join("\n");
+    println!("{report}");
+    assert!(!report.contains("ERROR"), "{report}");
+    let verdicts: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(verdicts.len(), 13, "{report}");
+    assert_eq!(
+        verdicts.iter().filter(|v| v.starts_with("PASS")).count(),
+        11,
+        "{report}"
+    );
+    assert!(
+        verdicts.contains(&"FAIL lsp-release-racing-commitment"),
+        "{report}"
+    );
+    assert!(
+        verdicts.contains(&"FAIL lsp-without-htlc-hold-receives-hold-htlc"),
+        "{report}"
+    );
+}
+
+#[test]
+fn h_release_racing_the_commitment_is_lost() {
+    // The payer's revoke_and_ack (which irrevocably commits the HTLC at the
+    // LSP) is held back; the recipient's release arrives first. LDK logs
+    // "Failed to release HTLC ...: HTLC not found" and drops it
+    // (channelmanager.rs `handle_release_held_htlc`); once committed, the
+    // HTLC is held again until a release arrives (here: the same message,
+    // delivered again).
+    let cfg = NetConfig {
+        auto_claim: false,
+        ..NetConfig::default()
+    };
+    let (raced, resent) = run(&cfg, |net| {
+        net.recipient_offline()?;
+        net.set_defer_payer_raa(true);
+        net.pay_static_invoice(AMT)?;
+        if net.deferred_payer_raas() != 1 {
+            return step_err("expected one deferred revoke_and_ack");
+        }
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        net.release_deferred_payer_raa()?;
+        net.mine_blocks(1)?;
+        let raced = net.summary();
+        net.deliver_release(0)?;
+        Ok((raced, net.summary()))
+    });
+    assert_eq!(raced.raa_release_path_counts, vec![1]);
+    assert_eq!(raced.releases_sent, 1);
+    assert_eq!(raced.lsp_forwards, 0);
+    assert_eq!(resent.lsp_forwards, 1);
+}
+
+#[test]
+fn i_payer_expiry_reads_the_wall_clock_not_block_time() {
+    // The LSP does not hold, so the payer waits for the release itself. Its
+    // pending async payment expires 7 days after the static invoice arrived
+    // (outbound_payment.rs ASYNC_PAYMENT_TIMEOUT_RELATIVE_EXPIRY), but with
+    // the `std` feature `timer_tick_occurred` compares against
+    // `SystemTime::now()` (channelmanager.rs, `remove_stale_payments`), not
+    // the block timestamps the driver controls: simulated time cannot expire
+    // it. (Without `std` it would use the highest block time minus 2 h.)
+    let cfg = NetConfig {
+        lsp_enable_htlc_hold: false,
+        ..NetConfig::default()
+    };
+    let s = run(&cfg, |net| {
+        pay_while_recipient_offline(net)?;
+        net.advance_time(8 * 86_400)?;
+        net.timer_tick()?;
+        Ok(net.summary())
+    });
+    assert!(s.payer_payment_failed.is_empty(), "{s:?}");
+    assert!(s.payer_adds_hold_flags.is_empty());
+    // When the payer itself waits, its held_htlc_available messages carry
+    // distinct reply paths (one per payer peer, `HeldHtlcReplyPath::ToUs`).
+    assert_eq!(s.held_htlc_available_sent, 2);
+    assert_eq!(s.held_htlc_available_distinct_reply_paths, 2);
+    assert_eq!(s.held_htlc_available_distinct_routes, 1);
+}
