@@ -57,3 +57,18 @@ impl Adapter for ReferenceAdapter {
         }
     }
 }
+
+/// The committed draft profile (`bolts-pr1149`), for unit tests.
+#[cfg(test)]
+pub(crate) fn draft_profile() -> Profile {
+    #[derive(serde::Deserialize)]
+    struct Profiles {
+        profiles: Vec<Profile>,
+    }
+    let all: Profiles = serde_json::from_str(include_str!("../../../vectors/profiles.json"))
+        .expect("vectors/profiles.json parses");
+    all.profiles
+        .into_iter()
+        .find(|p| p.name == "bolts-pr1149")
+        .expect("the draft profile exists")
+}

@@ -299,33 +299,9 @@ pub fn run_op(input: &Scenario, profile: &Profile) -> Outcome {
 mod tests {
     use super::*;
     use asyncpay_adapter::scenario::{InitialState, NodeConfig, OnionMessage, Payload, MAX_STEPS};
-    use asyncpay_adapter::Numbers;
 
     fn profile() -> Profile {
-        Profile {
-            name: "test".into(),
-            description: String::new(),
-            kind: "draft".into(),
-            source: String::new(),
-            numbers: Numbers {
-                hold_htlc: 2,
-                release_paths: 0,
-                release_paths_format: "paths".into(),
-                static_invoice_message_paths: 178,
-                payload_invoice_request: 1,
-                payload_sender_preimage: 5482373484,
-                onionmsg_static_invoice: 70,
-                onionmsg_held_htlc_available: 72,
-                onionmsg_release_held_htlc: 74,
-                encrypted_data_release_context: 16,
-                feature_htlc_hold: 52,
-                static_invoice_default_expiry: 1_209_600,
-                onionmsg_payer_encrypted_reply_path: None,
-                onionmsg_unique_salt: None,
-                payment_release_secret_len: None,
-            },
-            choices: Vec::new(),
-        }
+        crate::draft_profile()
     }
 
     fn lsp_scenario(steps: Vec<Step>) -> Scenario {

@@ -606,30 +606,9 @@ mod tests {
     }
 
     fn profile(message_paths: u64) -> Profile {
-        Profile {
-            name: "test".into(),
-            description: String::new(),
-            kind: "draft".into(),
-            source: String::new(),
-            numbers: Numbers {
-                hold_htlc: 2,
-                release_paths: 0,
-                release_paths_format: "paths".into(),
-                static_invoice_message_paths: message_paths,
-                payload_invoice_request: 1,
-                payload_sender_preimage: 5482373484,
-                onionmsg_static_invoice: 70,
-                onionmsg_held_htlc_available: 72,
-                onionmsg_release_held_htlc: 74,
-                encrypted_data_release_context: 16,
-                feature_htlc_hold: 52,
-                static_invoice_default_expiry: 1_209_600,
-                onionmsg_payer_encrypted_reply_path: None,
-                onionmsg_unique_salt: None,
-                payment_release_secret_len: None,
-            },
-            choices: vec![],
-        }
+        let mut p = crate::draft_profile();
+        p.numbers.static_invoice_message_paths = message_paths;
+        p
     }
 
     fn input() -> EncodeStaticInvoice {
