@@ -63,6 +63,25 @@ where
         .collect()
 }
 
+/// The view of a feature vector read as LDK's `$ty`, and the unknown
+/// required bits if LDK says it requires any. A macro because LDK gates each
+/// getter on a sealed per-context trait that outside code cannot name.
+macro_rules! view_of {
+    ($ty:ident, $be:expr) => {{
+        let f = $ty::from_be_bytes($be);
+        let set = bits(f.le_flags());
+        let unknown = f.requires_unknown_bits().then(|| {
+            unknown_required(&set, |le| $ty::from_le_bytes(le).requires_unknown_bits())
+        });
+        let view = FeaturesView {
+            onion_messages: state(f.supports_onion_messages(), f.requires_onion_messages()),
+            htlc_hold: state(f.supports_htlc_hold(), f.requires_htlc_hold()),
+            bits: set,
+        };
+        (view, unknown)
+    }};
+}
+
 /// `features.check`.
 pub(crate) fn check(input: &CheckFeatures) -> Outcome {
     let be = match hex::decode(&input.hex) {
@@ -75,40 +94,8 @@ pub(crate) fn check(input: &CheckFeatures) -> Outcome {
         }
     };
     let (view, unknown) = match input.context.as_str() {
-        "init" => {
-            let f = InitFeatures::from_be_bytes(be);
-            let set = bits(f.le_flags());
-            let unknown = if f.requires_unknown_bits() {
-                unknown_required(&set, |le| {
-                    InitFeatures::from_le_bytes(le).requires_unknown_bits()
-                })
-            } else {
-                Vec::new()
-            };
-            let view = FeaturesView {
-                onion_messages: state(f.supports_onion_messages(), f.requires_onion_messages()),
-                htlc_hold: state(f.supports_htlc_hold(), f.requires_htlc_hold()),
-                bits: set,
-            };
-            (view, f.requires_unknown_bits().then_some(unknown))
-        }
-        "node_announcement" => {
-            let f = NodeFeatures::from_be_bytes(be);
-            let set = bits(f.le_flags());
-            let unknown = if f.requires_unknown_bits() {
-                unknown_required(&set, |le| {
-                    NodeFeatures::from_le_bytes(le).requires_unknown_bits()
-                })
-            } else {
-                Vec::new()
-            };
-            let view = FeaturesView {
-                onion_messages: state(f.supports_onion_messages(), f.requires_onion_messages()),
-                htlc_hold: state(f.supports_htlc_hold(), f.requires_htlc_hold()),
-                bits: set,
-            };
-            (view, f.requires_unknown_bits().then_some(unknown))
-        }
+        "init" => view_of!(InitFeatures, be),
+        "node_announcement" => view_of!(NodeFeatures, be),
         other => {
             return Outcome::unsupported(format!(
                 "features.check context {other:?}: this adapter maps only `init` \
