@@ -50,6 +50,7 @@
 //! becomes a [`DriverError::Panicked`].
 
 mod net;
+mod payer;
 mod quiet;
 pub mod scenarios;
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! [`AsyncNet`] events and the network's observations
 //! back to the scenario's [`Action`](sc::Action)s, one trace entry per event step.
 //!
-//! Only `role_under_test: payer_lsp` is mapped so far; the real payer,
+//! `role_under_test: payer` is mapped in [`super::payer`]; here
+//! `role_under_test: payer_lsp`; the real payer,
 //! invoice server and recipient play the other roles. How the abstract
 //! events map:
 //!
@@ -51,6 +52,9 @@ impl From<DriverError> for ScenarioError {
 
 /// Runs `scenario` on a fresh real network; returns the role under test's trace.
 pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
+    if scenario.role_under_test == sc::Role::Payer {
+        return super::payer::run(scenario);
+    }
     check_supported(scenario)?;
     let lsp_holds = scenario
         .initial
@@ -130,7 +134,7 @@ fn check_supported(s: &sc::Scenario) -> Result<(), ScenarioError> {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_else(|| format!("{:?}", s.role_under_test));
         return unsupported(format!(
-            "role under test {role}: only payer_lsp is mapped to the LDK network so far"
+            "role under test {role}: only payer_lsp and payer are mapped to the LDK network so far"
         ));
     }
     let mut next_htlc = 0;
