@@ -70,9 +70,9 @@ macro_rules! view_of {
     ($ty:ident, $be:expr) => {{
         let f = $ty::from_be_bytes($be);
         let set = bits(f.le_flags());
-        let unknown = f.requires_unknown_bits().then(|| {
-            unknown_required(&set, |le| $ty::from_le_bytes(le).requires_unknown_bits())
-        });
+        let unknown = f
+            .requires_unknown_bits()
+            .then(|| unknown_required(&set, |le| $ty::from_le_bytes(le).requires_unknown_bits()));
         let view = FeaturesView {
             onion_messages: state(f.supports_onion_messages(), f.requires_onion_messages()),
             htlc_hold: state(f.supports_htlc_hold(), f.requires_htlc_hold()),
