@@ -52,7 +52,9 @@
 mod net;
 mod payer;
 mod quiet;
+mod recipient;
 pub mod scenarios;
+mod server;
 #[cfg(test)]
 mod tests;
 

@@ -4,6 +4,10 @@
 
 use super::{step_err, DriverError};
 
+mod payer_io;
+mod recipient_io;
+mod server_io;
+
 use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
 use lightning::blinded_path::EmptyNodeIdLookUp;
 use lightning::events::{Event, EventsProvider, ReplayEvent};

@@ -52,8 +52,11 @@ impl From<DriverError> for ScenarioError {
 
 /// Runs `scenario` on a fresh real network; returns the role under test's trace.
 pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
-    if scenario.role_under_test == sc::Role::Payer {
-        return super::payer::run(scenario);
+    match scenario.role_under_test {
+        sc::Role::Payer => return super::payer::run(scenario),
+        sc::Role::Recipient => return super::recipient::run(scenario),
+        sc::Role::InvoiceServer => return super::server::run(scenario),
+        sc::Role::PayerLsp => {}
     }
     check_supported(scenario)?;
     let lsp_holds = scenario
