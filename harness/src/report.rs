@@ -59,7 +59,8 @@ pub fn describe(r: &TrialResult) -> String {
             let _ = writeln!(s, "  (further differences not shown)");
         }
         if !f.detail.is_empty() {
-            let _ = writeln!(s, "  detail: {}", f.detail);
+            let detail = f.detail.trim_end().replace('\n', "\n    ");
+            let _ = writeln!(s, "  detail: {detail}");
         }
     }
     match &r.status {

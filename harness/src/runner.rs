@@ -664,9 +664,9 @@ impl Case {
         let mut scenario_grade = None;
         let judgement = match execute(self.adapter.clone(), op, self.profile.clone(), timeout) {
             Execution::Returned(Outcome::Accepted { view }) if t.op == SCENARIO_OP => {
-                match asyncpay_adapter::scenario::judge_values(&t.input, &view) {
+                match asyncpay_adapter::scenario::judge_values_with_transcript(&t.input, &view) {
                     Ok(()) => Judgement::Pass,
-                    Err(f) => {
+                    Err((f, transcript)) => {
                         scenario_grade = Some(match f.level {
                             ScenarioLevel::Must => Grade::Must,
                             ScenarioLevel::Should | ScenarioLevel::Choice => Grade::Should,
@@ -675,7 +675,11 @@ impl Case {
                             expected: "every expectation of the scenario holds".into(),
                             actual: f.to_string(),
                             differences: Vec::new(),
-                            detail: String::new(),
+                            detail: if transcript.is_empty() {
+                                String::new()
+                            } else {
+                                format!("the exchange up to that step:\n{transcript}")
+                            },
                         })
                     }
                 }

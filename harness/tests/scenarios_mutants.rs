@@ -166,3 +166,37 @@ fn each_mutant_fails_some_scenario_overall() {
         assert!(!caught.is_empty(), "{m:?} is caught by no scenario");
     }
 }
+
+#[test]
+fn a_failure_shows_the_step_the_expectation_and_the_exchange() {
+    use asyncpay_adapter::scenario::judge_values_with_transcript;
+    let p = profile();
+    let all = scenarios::scenarios();
+    let s = find(&all, "lsp-hold-until-release-forward-once");
+    let trace = run(s, &p, &Config::with_mutant(Mutant::ForwardWithoutRelease)).expect("runs");
+    let input = serde_json::to_value(s).expect("scenario serialises");
+    let view = serde_json::to_value(&trace).expect("trace serialises");
+    let (failure, transcript) =
+        judge_values_with_transcript(&input, &view).expect_err("the mutant is caught");
+    let step = failure.step.expect("the failure names its step");
+    let shown = failure.to_string();
+    assert!(shown.contains(&format!("step {step}:")), "{shown}");
+    assert!(shown.contains("expected "), "{shown}");
+    assert!(shown.contains("happened: "), "{shown}");
+    assert!(shown.contains("htlc_forwarded"), "{shown}");
+    // The exchange: the events given (<-) and the actions taken (->), up to
+    // the failing step and no further.
+    assert!(transcript.contains("?? {\"must_not\""), "{transcript}");
+    assert!(
+        transcript.contains("<- {\"type\":\"update_add_htlc\""),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains(" -> {\"action\":\"htlc_forwarded\""),
+        "{transcript}"
+    );
+    assert!(
+        !transcript.contains(&format!("step {} ", step + 1)),
+        "{transcript}"
+    );
+}

@@ -789,6 +789,70 @@ pub struct TraceEntry {
 pub struct TraceView {
     /// One entry per event step (empty entries may be omitted), by step order.
     pub trace: Vec<TraceEntry>,
+    /// What crossed the wires, one line each, in order, as the adapter saw
+    /// it (optional: an adapter driving real nodes records the real messages
+    /// here). Not judged; shown with a failure. At most [`MAX_WIRE_LINES`]
+    /// lines are shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wire: Vec<String>,
+}
+
+/// Most wire lines shown with a failure (the rest are counted).
+pub const MAX_WIRE_LINES: usize = 400;
+/// Longest wire or transcript line shown (longer ones are cut).
+const MAX_LINE: usize = 400;
+
+fn cut(s: &str) -> String {
+    if s.chars().count() <= MAX_LINE {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX_LINE).collect();
+        format!("{head}…")
+    }
+}
+
+/// The exchange up to step `upto` (inclusive; all steps if `None`), for
+/// humans: each event the role under test was given (`<-`) followed by the
+/// actions it took (`->`), each expectation (`??`), then the adapter's wire
+/// log if it gave one. Bounded: lines are cut at 400 characters and at most
+/// [`MAX_WIRE_LINES`] wire lines are shown.
+pub fn transcript(scenario: &Scenario, trace: &TraceView, upto: Option<usize>) -> String {
+    let mut out = String::new();
+    let last = upto.unwrap_or(usize::MAX);
+    for (i, step) in scenario.steps.iter().enumerate() {
+        if i > last {
+            break;
+        }
+        match step {
+            Step::Event(ev) => {
+                let ev = serde_json::to_string(ev).unwrap_or_default();
+                out.push_str(&format!("step {i} <- {}\n", cut(&ev)));
+                for e in trace.trace.iter().filter(|e| e.step == i) {
+                    for a in &e.actions {
+                        let a = serde_json::to_string(a).unwrap_or_default();
+                        out.push_str(&format!("step {i} -> {}\n", cut(&a)));
+                    }
+                }
+            }
+            Step::Expect(x) => {
+                let c = serde_json::to_string(&x.check).unwrap_or_default();
+                out.push_str(&format!("step {i} ?? {}\n", cut(&c)));
+            }
+        }
+    }
+    if !trace.wire.is_empty() {
+        out.push_str("wire (as the adapter saw it):\n");
+        for l in trace.wire.iter().take(MAX_WIRE_LINES) {
+            out.push_str(&format!("  {}\n", cut(l)));
+        }
+        if trace.wire.len() > MAX_WIRE_LINES {
+            out.push_str(&format!(
+                "  ({} more lines)\n",
+                trace.wire.len() - MAX_WIRE_LINES
+            ));
+        }
+    }
+    out
 }
 
 /// Why a scenario failed: where, which expectation, what happened instead.
@@ -1227,6 +1291,24 @@ pub fn judge_values(
     judge(&scenario, &trace)
 }
 
+/// [`judge_values`], and on failure the [`transcript`] up to the failing
+/// step (empty when the input or the view does not parse).
+pub fn judge_values_with_transcript(
+    test_input: &serde_json::Value,
+    outcome_view: &serde_json::Value,
+) -> Result<(), (ScenarioFailure, String)> {
+    judge_values(test_input, outcome_view).map_err(|f| {
+        let parsed = serde_json::from_value::<Scenario>(test_input.clone())
+            .ok()
+            .zip(serde_json::from_value::<TraceView>(outcome_view.clone()).ok());
+        let text = match parsed {
+            Some((s, t)) => transcript(&s, &t, f.step),
+            None => String::new(),
+        };
+        (f, text)
+    })
+}
+
 /// Whether `preimage` (hex, 32 bytes) hashes to `payment_hash` (hex) under SHA-256.
 pub fn preimage_hashes_to(preimage: &str, payment_hash: &str) -> bool {
     match (hex::decode(preimage), hex::decode(payment_hash)) {
@@ -1297,6 +1379,7 @@ mod tests {
                 step: 2,
                 actions: vec![fwd.clone()],
             }],
+            wire: Vec::new(),
         };
         assert!(judge(&s, &ok).is_ok());
         let early = TraceView {
@@ -1304,6 +1387,7 @@ mod tests {
                 step: 1,
                 actions: vec![fwd.clone()],
             }],
+            wire: Vec::new(),
         };
         let f = judge(&s, &early).unwrap_err();
         assert_eq!(f.step, Some(1));
@@ -1312,6 +1396,7 @@ mod tests {
                 step: 2,
                 actions: vec![fwd.clone(), fwd],
             }],
+            wire: Vec::new(),
         };
         assert_eq!(judge(&s, &twice).unwrap_err().step, Some(3));
         let bad = TraceView {
@@ -1319,6 +1404,7 @@ mod tests {
                 step: 0,
                 actions: vec![],
             }],
+            wire: Vec::new(),
         };
         assert!(judge(&s, &bad).unwrap_err().step.is_none());
     }

@@ -103,6 +103,17 @@ pub(crate) fn step_err<T>(msg: impl Into<String>) -> Result<T, DriverError> {
     Err(DriverError::Step(msg.into()))
 }
 
+/// The network's observations as wire-log lines for a scenario trace
+/// ([`asyncpay_adapter::scenario::TraceView::wire`]), bounded.
+pub(crate) fn wire_log(net: &AsyncNet<'_, '_>) -> Vec<String> {
+    net.observations()
+        .trace
+        .iter()
+        .take(asyncpay_adapter::scenario::MAX_WIRE_LINES + 1)
+        .map(|e| format!("{e:?}"))
+        .collect()
+}
+
 /// Builds a fresh four-node network for `cfg`, runs `scenario` on it and
 /// tears it down.
 ///

@@ -281,7 +281,10 @@ pub fn run(scenario: &Scenario, profile: &Profile, cfg: &Config) -> Result<Trace
         world.record(i, &actions);
         trace.push(TraceEntry { step: i, actions });
     }
-    Ok(TraceView { trace })
+    Ok(TraceView {
+        trace,
+        wire: Vec::new(),
+    })
 }
 
 /// Operation `scenario.run`: the unbroken reference's trace.

@@ -216,7 +216,10 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                 }
             }
         }
-        Ok(sc::TraceView { trace: m.trace })
+        Ok(sc::TraceView {
+            trace: m.trace,
+            wire: super::wire_log(net),
+        })
     });
     r.map_err(ScenarioError::Driver)
 }

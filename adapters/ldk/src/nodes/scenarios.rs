@@ -97,7 +97,10 @@ pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioEr
                 }
             }
         }
-        Ok(sc::TraceView { trace: m.trace })
+        Ok(sc::TraceView {
+            trace: m.trace,
+            wire: super::wire_log(net),
+        })
     });
     r.map_err(ScenarioError::Driver)
 }
