@@ -36,7 +36,7 @@
 //! more than 2016 blocks ahead) accept it. (The invoice server lets it
 //! through: it compares the outgoing value with its own bound, the
 //! recipient's plus its delta, routing/router.rs:183 and
-//! ln/onion_payment.rs:71-73.)
+//! ln/onion_payment.rs:68-71.)
 
 use super::net::recipient_io::{CraftedPayment, CLTV_FAR_FAR_AWAY};
 use super::scenarios::ScenarioError;
