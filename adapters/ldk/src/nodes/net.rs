@@ -5,7 +5,7 @@
 use super::{step_err, DriverError};
 
 mod payer_io;
-mod recipient_io;
+pub(super) mod recipient_io;
 mod server_io;
 
 use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
