@@ -190,7 +190,10 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                 }
             }
         }
-        Ok(sc::TraceView { trace })
+        Ok(sc::TraceView {
+            trace,
+            wire: super::wire_log(net),
+        })
     });
     r.map_err(ScenarioError::Driver)
 }
