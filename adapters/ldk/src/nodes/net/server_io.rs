@@ -32,7 +32,10 @@
 //! (here two: via the invoice server and via its LSP), so each reply path
 //! gets a static invoice (from the server) and a fresh one (from the
 //! recipient, which the server forwarded the request to), each fresh invoice
-//! with its own payment hash.
+//! with its own payment hash. `deliver_invoice_to_payer` also returns the
+//! payer's final onion payloads of the HTLCs that reached the recipient
+//! meanwhile, decoded with the recipient's keys ([`FinalPayload`]:
+//! sender-provided preimage, `invoice_request`).
 
 use super::{
     pair, step_err, AsyncNet, DriverError, NodeRole, OmFate, OmKind, TraceEntry, MAX_ROUNDS,
@@ -40,7 +43,11 @@ use super::{
 use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, OffersContext};
 use lightning::blinded_path::{IntroductionNode, NodeIdLookUp};
 use lightning::ln::channelmanager::PaymentId;
-use lightning::ln::msgs::{OnionMessage, OnionMessageHandler};
+use lightning::ln::channelmanager::PendingHTLCRouting;
+use lightning::ln::msgs::{
+    BaseMessageHandler, MessageSendEvent, OnionMessage, OnionMessageHandler, UpdateAddHTLC,
+};
+use lightning::ln::onion_payment::peel_payment_onion;
 use lightning::offers::invoice_request::InvoiceRequest;
 use lightning::offers::nonce::Nonce;
 use lightning::offers::offer::Offer;
@@ -362,6 +369,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             });
             Some(om)
         })
+        .map(|_| ())
     }
 }
 
@@ -397,6 +405,19 @@ pub struct PayerInvoice {
     /// The last hop's sender.
     pub from: NodeRole,
     om: OnionMessage,
+}
+
+/// The payer's final onion payload as the recipient decodes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FinalPayload {
+    /// `payment_hash` of the `update_add_htlc`.
+    pub payment_hash: [u8; 32],
+    /// The recipient could decode it as a payment to itself.
+    pub decoded: bool,
+    /// The sender-provided (keysend) preimage, if any.
+    pub sender_provided_payment_preimage: Option<[u8; 32]>,
+    /// The `invoice_request` it carries, encoded (hex), if any.
+    pub invoice_request_hex: Option<String>,
 }
 
 impl<'a, 'b> AsyncNet<'a, 'b> {
@@ -452,7 +473,14 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
     }
 
     /// Hands a captured invoice to the payer (from its last hop) and settles.
-    pub fn deliver_invoice_to_payer(&mut self, inv: &PayerInvoice) -> Result<(), DriverError> {
+    ///
+    /// Returns the final onion payloads of the HTLCs the invoice server
+    /// forwarded to the recipient meanwhile (a fresh invoice's payment is not
+    /// held: it reaches the recipient within this settle).
+    pub fn deliver_invoice_to_payer(
+        &mut self,
+        inv: &PayerInvoice,
+    ) -> Result<Vec<FinalPayload>, DriverError> {
         self.note(format!("deliver_invoice_to_payer({:?})", inv.kind));
         let from = inv.from.idx();
         if !self.connected.contains(&pair(from, 0)) {
@@ -461,7 +489,8 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
         self.nodes[0]
             .onion_messenger
             .handle_onion_message(self.ids[from], &inv.om);
-        self.settle()
+        let adds = self.settle_with(&mut |_: &mut Self, _, _, om: OnionMessage| Some(om))?;
+        Ok(adds.iter().map(|a| self.final_payload(a)).collect())
     }
 
     /// The capture, if `om` (from `i` to the payer) is an invoice.
@@ -535,17 +564,32 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
 
     /// [`AsyncNet::settle`], handing every onion message hop (from `i` to
     /// `j`) to `hook` first: it returns the message to deliver it as usual,
-    /// or `None` when it kept it.
+    /// or `None` when it kept it. Returns the `update_add_htlc`s the invoice
+    /// server delivered to the recipient.
     fn settle_with(
         &mut self,
         hook: &mut dyn FnMut(&mut Self, usize, usize, OnionMessage) -> Option<OnionMessage>,
-    ) -> Result<(), DriverError> {
+    ) -> Result<Vec<UpdateAddHTLC>, DriverError> {
+        let mut adds = Vec::new();
         for _ in 0..MAX_ROUNDS {
             let mut progress = false;
             for n in &self.nodes {
                 n.node.process_pending_htlc_forwards();
             }
-            progress |= self.pump_channel_messages();
+            for i in 0..4 {
+                for ev in self.nodes[i].node.get_and_clear_pending_msg_events() {
+                    progress = true;
+                    if let MessageSendEvent::UpdateHTLCs {
+                        node_id, updates, ..
+                    } = &ev
+                    {
+                        if i == 2 && *node_id == self.ids[3] && self.connected.contains(&(2, 3)) {
+                            adds.extend(updates.update_add_htlcs.iter().cloned());
+                        }
+                    }
+                    self.deliver_msg_event(i, ev);
+                }
+            }
             for i in 0..4 {
                 for j in 0..4 {
                     if i == j || !self.connected.contains(&pair(i, j)) {
@@ -566,10 +610,39 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             progress |= self.pump_messenger_events();
             self.clear_monitors();
             if !progress {
-                return Ok(());
+                return Ok(adds);
             }
         }
         step_err(format!("the network did not settle in {MAX_ROUNDS} rounds"))
+    }
+
+    /// The recipient's final onion payload of `add` (which the invoice
+    /// server delivered to it), decoded with the recipient's keys
+    /// (`peel_payment_onion`, as the recipient's `ChannelManager` does).
+    fn final_payload(&self, add: &UpdateAddHTLC) -> FinalPayload {
+        let r = &self.nodes[3];
+        let height = r.best_block_info().1;
+        let peeled = peel_payment_onion(add, r.keys_manager, r.logger, &self.secp, height, true);
+        let mut p = FinalPayload {
+            payment_hash: add.payment_hash.0,
+            decoded: false,
+            sender_provided_payment_preimage: None,
+            invoice_request_hex: None,
+        };
+        match peeled.map(|info| info.routing) {
+            Ok(PendingHTLCRouting::Receive { .. }) => p.decoded = true,
+            Ok(PendingHTLCRouting::ReceiveKeysend {
+                payment_preimage,
+                invoice_request,
+                ..
+            }) => {
+                p.decoded = true;
+                p.sender_provided_payment_preimage = Some(payment_preimage.0);
+                p.invoice_request_hex = invoice_request.map(|r| hex(&r.encode()));
+            }
+            _ => {}
+        }
+        p
     }
 }
 
@@ -710,8 +783,19 @@ mod tests {
             assert!(count_adds(net).is_empty());
             let fresh = first_path(&invs, PayerInvoiceKind::Fresh);
             assert_eq!(fresh.amount_msat, Some(50_000));
-            net.deliver_invoice_to_payer(&fresh)?;
+            let payloads = net.deliver_invoice_to_payer(&fresh)?;
             assert_eq!(count_adds(net), vec![false]);
+            // The recipient reads a plain receive: no sender-provided
+            // preimage, no invoice_request in the onion.
+            assert_eq!(
+                payloads,
+                vec![FinalPayload {
+                    payment_hash: fresh.payment_hash.expect("hash"),
+                    decoded: true,
+                    sender_provided_payment_preimage: None,
+                    invoice_request_hex: None,
+                }]
+            );
             let s = net.summary();
             assert_eq!(s.recipient_claimed, 1, "{s:?}");
             assert_eq!(s.preimage_consistent, Some(true), "{s:?}");
@@ -744,9 +828,10 @@ mod tests {
             let (_, invs) = net.pay_offer_capturing_invoices(50_000)?;
             let st = first_path(&invs, PayerInvoiceKind::Static);
             let fresh = first_path(&invs, PayerInvoiceKind::Fresh);
-            net.deliver_invoice_to_payer(&st)?;
+            // The held HTLC does not reach the recipient; nor does any other.
+            assert!(net.deliver_invoice_to_payer(&st)?.is_empty());
             assert_eq!(count_adds(net), vec![true]);
-            net.deliver_invoice_to_payer(&fresh)?;
+            assert!(net.deliver_invoice_to_payer(&fresh)?.is_empty());
             assert_eq!(count_adds(net), vec![true]);
             Ok(())
         })
