@@ -6,7 +6,7 @@ use super::{step_err, DriverError};
 
 mod payer_io;
 pub(super) mod recipient_io;
-mod server_io;
+pub(super) mod server_io;
 
 use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
 use lightning::blinded_path::EmptyNodeIdLookUp;
