@@ -527,6 +527,8 @@ pub struct AsyncNet<'a, 'b> {
     defer_payer_raa: bool,
     deferred: Vec<MessageSendEvent>,
     claimable: Vec<[u8; 32]>,
+    /// State of the payer-role capabilities (module `payer_io`).
+    payer_io: payer_io::PayerIo,
 }
 
 /// Builds the network, runs the scenario, drains and drops everything.
@@ -610,6 +612,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             defer_payer_raa: false,
             deferred: Vec::new(),
             claimable: Vec::new(),
+            payer_io: payer_io::PayerIo::default(),
         }
     }
 
@@ -1278,6 +1281,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                         hold_htlc: add.hold_htlc.is_some(),
                         height,
                     });
+                    self.payer_io_saw_update_add(i, j, add);
                     dst.handle_update_add_htlc(src, add);
                 }
                 for f in &updates.update_fulfill_htlcs {
@@ -1313,6 +1317,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 }
             }
             MessageSendEvent::SendRevokeAndACK { msg, .. } => {
+                let msg = self.payer_io_edit_raa(i, j, msg);
                 let release_paths = msg
                     .release_htlc_message_paths
                     .iter()
@@ -1380,6 +1385,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
 
     fn route_onion_message(&mut self, i: usize, j: usize, om: OnionMessage) {
         let peeled = self.peel_to_end(j, &om);
+        self.payer_io_saw_onion_message(i, j, &peeled);
         let kind = peeled.kind();
         let reply_path = peeled.reply_path_hex();
         let capture = match kind {

@@ -1,5 +1,363 @@
-//! Driver capabilities for `role_under_test: payer` (decoding the payer's
-//! final onion payload, editing the LSP's release paths).
+//! Driver capabilities for `role_under_test: payer`: decoding the payer's
+//! final onion payload, remembering what the payer sent and received over
+//! onion messages, adding release paths to the LSP's `revoke_and_ack`, and
+//! answering the payer's own `held_htlc_available` with the recipient's
+//! genuine `release_held_htlc`.
+//!
+//! The pump calls three hooks (`payer_io_saw_onion_message`,
+//! `payer_io_saw_update_add`, `payer_io_edit_raa`); everything else is
+//! read by the scenario mapping (`nodes/payer.rs`).
 
-#[allow(unused_imports)]
-use super::AsyncNet;
+use super::{hex32, step_err, AsyncNet, DriverError, NodeRole, Peeled};
+
+use lightning::bitcoin::hashes::{sha256, Hash, HashEngine};
+use lightning::bitcoin::secp256k1::{PublicKey, Scalar};
+use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
+use lightning::blinded_path::{EmptyNodeIdLookUp, IntroductionNode};
+use lightning::ln::channelmanager::PendingHTLCRouting;
+use lightning::ln::msgs::{RevokeAndACK, UpdateAddHTLC};
+use lightning::ln::onion_payment::peel_payment_onion;
+use lightning::onion_message::async_payments::{AsyncPaymentsMessage, ReleaseHeldHtlc};
+use lightning::onion_message::messenger::{
+    create_onion_message, Destination, OnionMessagePath, PeeledOnion,
+};
+use lightning::onion_message::offers::OffersMessage;
+use lightning::sign::{NodeSigner, Recipient};
+use lightning::util::ser::Writeable;
+
+/// LDK builds release paths with `PADDED_PATH_LENGTH - 1` dummy hops
+/// (offers/flow.rs `path_for_release_held_htlc`; onion_message/messenger.rs
+/// `PADDED_PATH_LENGTH = 4`).
+const RELEASE_PATH_DUMMY_HOPS: usize = 3;
+
+/// What the final node of the payer's onion reads in its payload, decoded
+/// by the driver when the payer's `update_add_htlc` crosses the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FinalPayload {
+    /// The HTLC id on the payer's channel.
+    pub htlc_id: u64,
+    /// The `payment_hash` of the payer's `update_add_htlc`.
+    pub payment_hash: [u8; 32],
+    /// The node that peeled the last layer, if decoding got that far.
+    pub final_node: Option<NodeRole>,
+    /// `sender_provided_payment_preimage` (LDK's keysend preimage).
+    pub preimage: Option<[u8; 32]>,
+    /// The `invoice_request` in the payload, as LDK encodes it.
+    pub invoice_request: Option<Vec<u8>>,
+    /// Why decoding stopped before a final payload, if it did.
+    pub error: Option<String>,
+}
+
+/// State of the payer capabilities (a field of [`AsyncNet`]).
+#[derive(Default)]
+pub(super) struct PayerIo {
+    /// Encoded `invoice_request`s the payer sent, one per message sent.
+    invoice_requests: Vec<Vec<u8>>,
+    /// For each `static_invoice` delivered to the payer: the node each of
+    /// its message paths is introduced by.
+    static_invoice_intros: Vec<Vec<Option<NodeRole>>>,
+    /// The payer's HTLCs' final payloads.
+    payloads: Vec<FinalPayload>,
+    /// Release paths to add per genuine one in the LSP's `revoke_and_ack`s
+    /// to the payer.
+    extra_release_paths: usize,
+    /// Hex of the release paths the driver added.
+    added_release_paths: Vec<String>,
+}
+
+/// `next_hop_pubkey` of onion_utils.rs (crate-private): the next blinding
+/// point, `E * SHA256(E || ss)`.
+fn next_blinding_point(
+    secp: &lightning::bitcoin::secp256k1::Secp256k1<lightning::bitcoin::secp256k1::All>,
+    cur: PublicKey,
+    ss: &[u8],
+) -> Option<PublicKey> {
+    let mut eng = sha256::Hash::engine();
+    eng.input(&cur.serialize());
+    eng.input(ss);
+    let f = sha256::Hash::from_engine(eng).to_byte_array();
+    cur.mul_tweak(secp, &Scalar::from_be_bytes(f).ok()?).ok()
+}
+
+impl AsyncNet<'_, '_> {
+    // ----- hooks called by the pump -----
+
+    /// Remembers the `invoice_request`s the payer sends and the message
+    /// paths of the static invoices it receives.
+    pub(super) fn payer_io_saw_onion_message(&mut self, from: usize, _to: usize, p: &Peeled) {
+        let Some(PeeledOnion::Offers(m, _, _)) = &p.final_peel else {
+            return;
+        };
+        let last = p.route.last().copied();
+        match m {
+            OffersMessage::InvoiceRequest(ir) if from == 0 => {
+                self.payer_io.invoice_requests.push(ir.encode());
+            }
+            OffersMessage::StaticInvoice(inv) if last == Some(0) => {
+                let intros = inv
+                    .message_paths()
+                    .iter()
+                    .map(|mp| match mp.introduction_node() {
+                        IntroductionNode::NodeId(pk) => self.idx_of(pk).map(NodeRole::from_idx),
+                        IntroductionNode::DirectedShortChannelId(..) => None,
+                    })
+                    .collect();
+                self.payer_io.static_invoice_intros.push(intros);
+            }
+            _ => {}
+        }
+    }
+
+    /// Decodes the final payload of every `update_add_htlc` the payer sends.
+    pub(super) fn payer_io_saw_update_add(&mut self, from: usize, to: usize, add: &UpdateAddHTLC) {
+        if from != 0 {
+            return;
+        }
+        let p = self.decode_final_payload(to, add);
+        self.payer_io.payloads.push(p);
+    }
+
+    /// Adds release paths to a `revoke_and_ack` LSP → payer that carries
+    /// any (see [`AsyncNet::set_lsp_extra_release_paths`]).
+    pub(super) fn payer_io_edit_raa(
+        &mut self,
+        from: usize,
+        to: usize,
+        msg: RevokeAndACK,
+    ) -> RevokeAndACK {
+        let extra = self.payer_io.extra_release_paths;
+        if from != 1 || to != 0 || extra == 0 || msg.release_htlc_message_paths.is_empty() {
+            return msg;
+        }
+        let mut msg = msg;
+        let mut added = Vec::new();
+        for (htlc_id, path) in &msg.release_htlc_message_paths {
+            let Some(context) = self.release_path_context(path) else {
+                continue;
+            };
+            let lsp = &self.nodes[1];
+            for _ in 0..extra {
+                let p = BlindedMessagePath::new_with_dummy_hops(
+                    &[],
+                    self.ids[1],
+                    RELEASE_PATH_DUMMY_HOPS,
+                    lsp.keys_manager.get_receive_auth_key(),
+                    MessageContext::AsyncPayments(context.clone()),
+                    lsp.keys_manager,
+                    &self.secp,
+                );
+                added.push((*htlc_id, p));
+            }
+        }
+        for (_, p) in &added {
+            self.payer_io.added_release_paths.push(hex32(&p.encode()));
+        }
+        self.note(format!(
+            "added {} release path(s) to the LSP's revoke_and_ack",
+            added.len()
+        ));
+        msg.release_htlc_message_paths.extend(added);
+        msg
+    }
+
+    // ----- helpers -----
+
+    /// The context the LSP reads back from one of its release paths: a
+    /// `release_held_htlc` built towards it is peeled at the LSP (nothing
+    /// is delivered).
+    fn release_path_context(
+        &self,
+        path: &BlindedMessagePath,
+    ) -> Option<lightning::blinded_path::message::AsyncPaymentsContext> {
+        let sender = &self.nodes[3];
+        let om_path = OnionMessagePath {
+            intermediate_nodes: vec![],
+            destination: Destination::BlindedPath(path.clone()),
+            first_node_addresses: vec![],
+        };
+        let (_first, om, _) = create_onion_message(
+            &sender.keys_manager,
+            &sender.keys_manager,
+            &&EmptyNodeIdLookUp {},
+            &self.secp,
+            om_path,
+            AsyncPaymentsMessage::ReleaseHeldHtlc(ReleaseHeldHtlc {}),
+            None,
+        )
+        .ok()?;
+        match self.peel_to_end(1, &om).final_peel {
+            Some(PeeledOnion::AsyncPayments(_, ctx, _)) => Some(ctx),
+            _ => None,
+        }
+    }
+
+    /// Peels the payer's onion hop by hop with each hop's keys (a dry run:
+    /// nothing is delivered, no state changes), following the forwarding
+    /// instructions each hop reads, until a node reads a final payload.
+    ///
+    /// This is the first point at which the final payload is visible: it
+    /// is what the payer put in the onion of the `update_add_htlc` it just
+    /// sent. The LSP may hold that HTLC until a release the scenario never
+    /// gives; decoding here needs no release and changes nothing.
+    fn decode_final_payload(&self, to: usize, add: &UpdateAddHTLC) -> FinalPayload {
+        let mut out = FinalPayload {
+            htlc_id: add.htlc_id,
+            payment_hash: add.payment_hash.0,
+            final_node: None,
+            preimage: None,
+            invoice_request: None,
+            error: None,
+        };
+        let mut msg = add.clone();
+        let mut at = to;
+        for _ in 0..8 {
+            let node = &self.nodes[at];
+            let height = node.best_block_info().1;
+            let info = match peel_payment_onion(
+                &msg,
+                node.keys_manager,
+                node.logger,
+                &self.secp,
+                height,
+                true,
+            ) {
+                Ok(info) => info,
+                Err(e) => {
+                    out.error = Some(format!(
+                        "{:?} peels: {} ({:?})",
+                        NodeRole::from_idx(at),
+                        e.msg,
+                        e.reason
+                    ));
+                    return out;
+                }
+            };
+            match info.routing {
+                PendingHTLCRouting::Forward {
+                    onion_packet,
+                    short_channel_id,
+                    blinded,
+                    ..
+                } => {
+                    let Some(next) =
+                        self.next_hop_idx(at, &NextMessageHop::ShortChannelId(short_channel_id))
+                    else {
+                        out.error = Some(format!(
+                            "{:?} forwards over unknown scid {short_channel_id}",
+                            NodeRole::from_idx(at)
+                        ));
+                        return out;
+                    };
+                    // As channelmanager.rs does when it forwards
+                    // (`process_pending_htlc_forwards`, next_blinding_point).
+                    let blinding_point = blinded.and_then(|b| {
+                        b.next_blinding_override.or_else(|| {
+                            let ss = node
+                                .keys_manager
+                                .ecdh(Recipient::Node, &b.inbound_blinding_point, None)
+                                .ok()?
+                                .secret_bytes();
+                            next_blinding_point(&self.secp, b.inbound_blinding_point, &ss)
+                        })
+                    });
+                    msg = UpdateAddHTLC {
+                        channel_id: msg.channel_id,
+                        htlc_id: 0,
+                        amount_msat: info.outgoing_amt_msat,
+                        payment_hash: msg.payment_hash,
+                        cltv_expiry: info.outgoing_cltv_value,
+                        skimmed_fee_msat: None,
+                        onion_routing_packet: onion_packet,
+                        blinding_point,
+                        hold_htlc: None,
+                    };
+                    at = next;
+                }
+                PendingHTLCRouting::ReceiveKeysend {
+                    payment_preimage,
+                    invoice_request,
+                    ..
+                } => {
+                    out.final_node = Some(NodeRole::from_idx(at));
+                    out.preimage = Some(payment_preimage.0);
+                    out.invoice_request = invoice_request.map(|ir| ir.encode());
+                    return out;
+                }
+                PendingHTLCRouting::Receive { .. } => {
+                    out.final_node = Some(NodeRole::from_idx(at));
+                    return out;
+                }
+                PendingHTLCRouting::TrampolineForward { .. } => {
+                    out.error = Some("trampoline forward".into());
+                    return out;
+                }
+            }
+        }
+        out.error = Some("too many hops".into());
+        out
+    }
+
+    // ----- for the scenario mapping -----
+
+    /// Final payloads of the payer's HTLCs, in the order it sent them.
+    pub fn payer_final_payloads(&self) -> Vec<FinalPayload> {
+        self.payer_io.payloads.clone()
+    }
+
+    /// The `invoice_request`s the payer sent (LDK encoding), one per message.
+    pub fn payer_invoice_requests(&self) -> Vec<Vec<u8>> {
+        self.payer_io.invoice_requests.clone()
+    }
+
+    /// For each static invoice the payer received: the introduction node of
+    /// each of its message paths, in the invoice's order.
+    pub fn payer_static_invoice_intros(&self) -> Vec<Vec<Option<NodeRole>>> {
+        self.payer_io.static_invoice_intros.clone()
+    }
+
+    /// From now on, every `revoke_and_ack` LSP → payer that carries release
+    /// paths gets `n` more per genuine path: built like the LSP's own
+    /// (its receive auth key, the same `ReleaseHeldHtlc` context, three
+    /// dummy hops), so the LSP accepts a release over any of them. The
+    /// release paths TLV is covered by no signature: the network (the
+    /// driver) can add them.
+    pub fn set_lsp_extra_release_paths(&mut self, n: usize) {
+        self.note(format!("set_lsp_extra_release_paths({n})"));
+        self.payer_io.extra_release_paths = n;
+    }
+
+    /// Hex of the release paths the driver added, in order.
+    pub fn added_release_paths(&self) -> Vec<String> {
+        self.payer_io.added_release_paths.clone()
+    }
+
+    /// The recipient answers a `held_htlc_available` whose reply path is
+    /// `reply_path_hex` with its genuine `release_held_htlc`, which is
+    /// delivered: the recipient comes online if it is not, the first
+    /// captured `held_htlc_available` carrying that reply path is handed to
+    /// it, and the release it sends (captured on its first hop) is
+    /// delivered. Returns false if no captured `held_htlc_available`
+    /// carries that reply path.
+    pub fn recipient_releases_over(&mut self, reply_path_hex: &str) -> Result<bool, DriverError> {
+        self.note(format!("recipient_releases_over({reply_path_hex:.16}…)"));
+        if !self.is_online(NodeRole::Recipient) {
+            self.recipient_online()?;
+        }
+        let Some(idx) = self
+            .held_htlc_available_reply_paths()
+            .iter()
+            .position(|r| r.as_deref() == Some(reply_path_hex))
+        else {
+            return Ok(false);
+        };
+        let before = self.releases.len();
+        self.deliver_held_htlc_available_to_recipient(idx)?;
+        if self.releases.len() == before {
+            return step_err("the recipient sent no release_held_htlc");
+        }
+        for r in before..self.releases.len() {
+            self.deliver_release(r)?;
+        }
+        Ok(true)
+    }
+}
