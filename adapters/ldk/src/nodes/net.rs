@@ -1385,7 +1385,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
 
     fn route_onion_message(&mut self, i: usize, j: usize, om: OnionMessage) {
         let peeled = self.peel_to_end(j, &om);
-        self.payer_io_saw_onion_message(i, j, &peeled);
+        let payer_capture = self.payer_io_saw_onion_message(i, j, &peeled);
         let kind = peeled.kind();
         let reply_path = peeled.reply_path_hex();
         let capture = match kind {
@@ -1394,7 +1394,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             }
             OmKind::ReleaseHeldHtlc => i == 3 && self.cfg.release == ReleaseCapture::Capture,
             _ => false,
-        };
+        } || payer_capture;
         self.obs.trace.push(TraceEntry::OnionMessage {
             from: NodeRole::from_idx(i),
             to_peer: NodeRole::from_idx(j),
@@ -1418,7 +1418,9 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 om,
                 deliveries: 0,
             };
-            if kind == OmKind::HeldHtlcAvailable {
+            if payer_capture {
+                self.payer_io_keep(c, kind);
+            } else if kind == OmKind::HeldHtlcAvailable {
                 self.held_inbox.push(c);
             } else {
                 self.releases.push(c);

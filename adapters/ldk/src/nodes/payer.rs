@@ -6,7 +6,9 @@
 //! |---|---|
 //! | `pay_offer` | `pay_for_offer` on the payer; the network settles |
 //! | `onion_message` `static_invoice` from the invoice server over the payer's own reply path | the server's real answer to that `invoice_request` |
-//! | `revoke_and_ack` from the payer's LSP with n ≥ 1 release paths | the LSP's real `revoke_and_ack` (one genuine release path); for n > 1 the driver adds n − 1 paths built like the LSP's own (its receive key, the same release context), before the payer reads it |
+//! | `onion_message` `invoice` from the invoice server over the payer's own reply path | the recipient's real fresh invoice: the recipient stays online during `pay_offer`, the server forwards it the `invoice_request` (and sends the static invoice); both answers are captured on their way to the payer and each scenario event delivers its own (one never mentioned is never delivered) |
+//! | `revoke_and_ack` from the payer's LSP with n ≥ 1 release paths, after a static invoice | the LSP's real `revoke_and_ack` (one genuine release path); for n > 1 the driver adds n − 1 paths built like the LSP's own (its receive key, the same release context), before the payer reads it |
+//! | the same, after a fresh invoice (HTLC without `hold_htlc`) | the driver puts n paths, built as the LSP would for a held HTLC, in the LSP's real `revoke_and_ack` (which has none) |
 //! | `onion_message` `release_held_htlc` from the recipient over the payer's own reply path (`own{step, index}`) | the recipient comes online, is handed the captured `held_htlc_available` that carries that reply path, and its genuine `release_held_htlc` is delivered |
 //!
 //! The real server answers within the `pay_offer` settle, and the LSP's
@@ -27,10 +29,12 @@
 //! |---|---|
 //! | payer-no-hold-htlc-toward-peer-without-feature | pass |
 //! | payer-payload-for-static-invoice | pass (final payload decoded) |
-//! | payer-online-waits-for-release | expected failure (CHOICE): 2 reply paths × 2 message paths = 4 `held_htlc_available`, over repeated paths |
-//! | payer-sends-two-held-htlc-available-with-unique-reply-paths | expected failure (MUST): one `held_htlc_available` per (release path, message path) pair, 4 messages over repeated paths and reply paths |
+//! | payer-fresh-invoice-no-hold-no-sender-preimage | pass |
+//! | payer-release-paths-for-unheld-htlc-ignored | pass (paths put there by the driver) |
+//! | payer-online-waits-for-release | expected failure (CHOICE): 2 reply paths × 2 message paths = 4 `held_htlc_available`, over repeated paths; every other expectation holds |
+//! | payer-sends-two-held-htlc-available-with-unique-reply-paths | expected failure (MUST): one `held_htlc_available` per (release path, message path) pair, 4 messages over repeated paths and reply paths; every other expectation holds |
 //! | payer-expired-static-invoice-not-paid | unsupported: 15 days cannot pass on LDK's wall clock |
-//! | payer-fresh-invoice-no-hold-no-sender-preimage, payer-release-paths-for-unheld-htlc-ignored, payer-static-and-fresh-invoice-paid-once | unsupported: no fresh BOLT 12 invoice on this network |
+//! | payer-static-and-fresh-invoice-paid-once | unsupported: no `revoke_and_ack` event, yet `nothing` after the static invoice (the payer's answer to the real LSP's release path would count against it); driver test `m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage` shows it pays once |
 
 use super::scenarios::ScenarioError;
 use super::{run_network, AsyncNet, NetConfig, NodeRole, OmKind, TraceEntry};
@@ -52,6 +56,8 @@ fn hex(b: &[u8]) -> String {
 fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
     let mut pay_step = None;
     let mut answered = false;
+    let mut static_step = None;
+    let mut fresh = false;
     let mut raa = false;
     for (i, step) in s.steps.iter().enumerate() {
         let sc::Step::Event(ev) = step else { continue };
@@ -86,16 +92,33 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                     ));
                 }
                 answered = true;
+                static_step = Some(i);
             }
             sc::Event::OnionMessage {
+                from: sc::Role::InvoiceServer,
                 message: sc::OnionMessage::Invoice(_),
-                ..
-            } => {
-                return unsupported(format!(
-                    "step {i}: a fresh invoice cannot be produced: on the real network the \
-                     offer is the recipient's async receive offer, answered by the invoice \
-                     server with the static invoice it persisted"
-                ))
+                over:
+                    sc::PathRef::Own {
+                        step,
+                        index: 0,
+                        tampered: false,
+                    },
+                reply_path: None,
+            } if !fresh && pay_step.is_some() && *step == pay_step.unwrap_or(0) => {
+                fresh = true;
+            }
+            sc::Event::RevokeAndAck {
+                from: sc::Role::PayerLsp,
+                release_paths,
+            } if fresh && !answered && !raa => {
+                if release_paths.is_empty() || release_paths.len() > MAX_RELEASE_PATHS {
+                    return unsupported(format!(
+                        "step {i}: {} release paths for an HTLC sent without hold_htlc; the \
+                         driver puts 1 to {MAX_RELEASE_PATHS}",
+                        release_paths.len()
+                    ));
+                }
+                raa = true;
             }
             sc::Event::RevokeAndAck {
                 from: sc::Role::PayerLsp,
@@ -139,8 +162,36 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
             }
         }
     }
-    if !answered {
-        return unsupported("no static_invoice answers the pay_offer");
+    if !answered && !fresh {
+        return unsupported("no static_invoice or invoice answers the pay_offer");
+    }
+    // A payer that holds gets the LSP's real revoke_and_ack, with its
+    // release path, within the same settle as the static invoice, and
+    // answers it with held_htlc_available. Without a revoke_and_ack event
+    // those actions can only be listed under the static invoice step; a
+    // later `nothing` would then count them against the payer.
+    let holds = s.initial.nodes.payer.often_offline
+        && s.initial.nodes.payer_lsp.has(sc::Feature::OptionHtlcHold);
+    if let (Some(k), false, true) = (static_step, raa, holds) {
+        let nothing = s.steps.iter().enumerate().skip(k).find_map(|(j, st)| {
+            matches!(
+                st,
+                sc::Step::Expect(sc::ExpectStep {
+                    check: sc::Check::Nothing,
+                    ..
+                })
+            )
+            .then_some(j)
+        });
+        if let Some(j) = nothing {
+            return unsupported(format!(
+                "step {j}: expects nothing more after the static invoice (step {k}), but the \
+                 scenario has no revoke_and_ack event: on the real network the LSP's \
+                 revoke_and_ack for the hold_htlc HTLC carries a release path (channel.rs:9640-9645) \
+                 and the payer answers it with held_htlc_available, which could only be listed \
+                 under step {k}"
+            ));
+        }
     }
     Ok(())
 }
@@ -179,6 +230,31 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
         auto_claim: false,
         ..NetConfig::default()
     };
+    // A fresh invoice: the real recipient answers the invoice_request the
+    // invoice server forwards to it (channelmanager.rs
+    // `respond_to_static_invoice_request`: the server sends the static
+    // invoice and forwards the invoice_request), so the recipient stays
+    // online during pay_offer ("briefly online"). Both answers are captured
+    // on their way to the payer; each scenario event delivers its own, and
+    // one the scenario never mentions is never delivered.
+    let fresh = s.steps.iter().any(|st| {
+        matches!(
+            st,
+            sc::Step::Event(sc::Event::OnionMessage {
+                message: sc::OnionMessage::Invoice(_),
+                ..
+            })
+        )
+    });
+    let static_answer = s.steps.iter().any(|st| {
+        matches!(
+            st,
+            sc::Step::Event(sc::Event::OnionMessage {
+                message: sc::OnionMessage::StaticInvoice(_),
+                ..
+            })
+        )
+    });
     let offer_path = s.initial.offers[0].paths[0].clone();
     let r = run_network(&cfg, |net| {
         let mut m = Mapper {
@@ -198,11 +274,16 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
             payloads: Vec::new(),
             pending: Vec::new(),
         };
-        if net.is_online(NodeRole::Recipient) && nodes.recipient.often_offline {
+        if net.is_online(NodeRole::Recipient) && nodes.recipient.often_offline && !fresh {
             net.recipient_offline()?;
         }
-        if raa_names.len() > 1 {
+        if static_answer && raa_names.len() > 1 {
             net.set_lsp_extra_release_paths(raa_names.len() - 1);
+        }
+        if !static_answer && !raa_names.is_empty() {
+            // The real LSP puts release paths only for hold_htlc HTLCs
+            // (channel.rs:9640-9645): the driver plays one that does not.
+            net.set_lsp_release_paths_for_unheld_htlc(raa_names.len());
         }
         for (i, step) in s.steps.iter().enumerate() {
             let sc::Step::Event(ev) = step else { continue };
@@ -216,7 +297,13 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                     m.offer = offer.clone();
                     m.amount = *amount_msat;
                     let from = net.observations().trace.len();
+                    if fresh {
+                        net.set_capture_invoices_to_payer(true);
+                    }
                     net.pay_static_invoice(*amount_msat)?;
+                    if fresh {
+                        net.set_capture_invoices_to_payer(false);
+                    }
                     m.refresh(net);
                     let obs = net.observations().trace[from..].to_vec();
                     let split = obs
@@ -261,8 +348,31 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                 }
                 _ => {
                     // The static invoice / the LSP's revoke_and_ack: they
-                    // arrived during the pay_offer settle.
-                    let rest = std::mem::take(&mut m.pending);
+                    // arrived during the pay_offer settle, unless the
+                    // invoices were captured (then the event delivers one).
+                    let mut rest = std::mem::take(&mut m.pending);
+                    let kind = match ev {
+                        sc::Event::OnionMessage {
+                            message: sc::OnionMessage::StaticInvoice(_),
+                            ..
+                        } => Some(OmKind::StaticInvoice),
+                        sc::Event::OnionMessage {
+                            message: sc::OnionMessage::Invoice(_),
+                            ..
+                        } => Some(OmKind::Invoice),
+                        _ => None,
+                    };
+                    if let (true, Some(kind)) = (fresh, kind) {
+                        let from = net.observations().trace.len();
+                        if !net.deliver_captured_invoice_to_payer(kind.clone())? {
+                            return Ok(Err(format!(
+                                "step {i}: the real network produced no {kind:?} for the payer \
+                                 (the recipient did not answer the forwarded invoice_request)"
+                            )));
+                        }
+                        rest.extend_from_slice(&net.observations().trace[from..]);
+                        m.refresh(net);
+                    }
                     let next_is_raa = s.steps[i + 1..]
                         .iter()
                         .find_map(|st| match st {

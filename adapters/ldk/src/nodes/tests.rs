@@ -641,6 +641,74 @@ fn payer_vector_scenarios_on_real_ldk() {
         "FAIL step Some(5) Choice; rest holds",
         "{report}"
     );
+    assert_eq!(
+        get("payer-fresh-invoice-no-hold-no-sender-preimage"),
+        "PASS"
+    );
     assert_eq!(get("payer-expired-static-invoice-not-paid"), "UNSUPPORTED");
+    assert_eq!(
+        get("payer-static-and-fresh-invoice-paid-once"),
+        "UNSUPPORTED"
+    );
+    assert_eq!(get("payer-release-paths-for-unheld-htlc-ignored"), "PASS");
     assert_eq!(verdicts.len(), 8);
+}
+
+#[test]
+fn m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage() {
+    // The recipient is online when the payer asks: the invoice server
+    // answers with the static invoice and forwards the invoice_request to
+    // the recipient, which answers with a fresh invoice. Both are captured
+    // on their way to the payer.
+    let both = |net: &mut AsyncNet<'_, '_>| -> Result<(usize, usize), DriverError> {
+        net.set_capture_invoices_to_payer(true);
+        net.pay_static_invoice(AMT)?;
+        net.set_capture_invoices_to_payer(false);
+        Ok((
+            net.captured_invoices_to_payer(&OmKind::StaticInvoice),
+            net.captured_invoices_to_payer(&OmKind::Invoice),
+        ))
+    };
+    let (counts, first, second) = run(&NetConfig::default(), |net| {
+        let counts = both(net)?;
+        net.deliver_captured_invoice_to_payer(OmKind::StaticInvoice)?;
+        let first = net.summary();
+        net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
+        Ok((counts, first, net.summary()))
+    });
+    assert!(counts.0 >= 1 && counts.1 >= 1, "{counts:?}");
+    assert_eq!(first.payer_adds_hold_flags, vec![true]);
+    // The fresh invoice for the same payment is ignored: paid once.
+    assert_eq!(second.payer_adds_hold_flags, vec![true]);
+    assert_eq!(
+        second.held_htlc_available_sent,
+        first.held_htlc_available_sent
+    );
+
+    let (s, payloads) = run(&NetConfig::default(), |net| {
+        both(net)?;
+        net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
+        Ok((net.summary(), net.payer_final_payloads()))
+    });
+    // hold_outbound_htlcs_at_next_hop is on, but an HTLC paying a fresh
+    // invoice has no hold_htlc and no keysend preimage.
+    assert_eq!(s.payer_adds_hold_flags, vec![false]);
+    assert_eq!(s.held_htlc_available_sent, 0);
+    assert_eq!(payloads.len(), 1);
+    assert_eq!(payloads[0].final_node, Some(Recipient));
+    assert_eq!(payloads[0].preimage, None);
+    assert_eq!(payloads[0].invoice_request, None);
+
+    // Release paths for that unheld HTLC in the LSP's revoke_and_ack (put
+    // there by the driver; the real LSP sends none) are ignored: LDK uses
+    // them only for HTLCs it sent with hold_htlc (channel.rs:8759-8768).
+    let s = run(&NetConfig::default(), |net| {
+        both(net)?;
+        net.set_lsp_release_paths_for_unheld_htlc(2);
+        net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
+        Ok(net.summary())
+    });
+    assert_eq!(s.payer_adds_hold_flags, vec![false]);
+    assert_eq!(s.raa_release_path_counts, vec![2]);
+    assert_eq!(s.held_htlc_available_sent, 0);
 }

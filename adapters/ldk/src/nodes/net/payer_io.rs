@@ -8,14 +8,14 @@
 //! `payer_io_saw_update_add`, `payer_io_edit_raa`); everything else is
 //! read by the scenario mapping (`nodes/payer.rs`).
 
-use super::{hex32, step_err, AsyncNet, DriverError, NodeRole, Peeled};
+use super::{hex32, step_err, AsyncNet, Captured, DriverError, NodeRole, OmKind, Peeled};
 
 use lightning::bitcoin::hashes::{sha256, Hash, HashEngine};
 use lightning::bitcoin::secp256k1::{PublicKey, Scalar};
 use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
 use lightning::blinded_path::{EmptyNodeIdLookUp, IntroductionNode};
 use lightning::ln::channelmanager::PendingHTLCRouting;
-use lightning::ln::msgs::{RevokeAndACK, UpdateAddHTLC};
+use lightning::ln::msgs::{OnionMessageHandler, RevokeAndACK, UpdateAddHTLC};
 use lightning::ln::onion_payment::peel_payment_onion;
 use lightning::onion_message::async_payments::{AsyncPaymentsMessage, ReleaseHeldHtlc};
 use lightning::onion_message::messenger::{
@@ -61,8 +61,18 @@ pub(super) struct PayerIo {
     /// Release paths to add per genuine one in the LSP's `revoke_and_ack`s
     /// to the payer.
     extra_release_paths: usize,
+    /// Release paths to put in the first `revoke_and_ack` LSP → payer
+    /// (without any) that follows each payer HTLC sent without `hold_htlc`.
+    unheld_release_paths: usize,
+    /// The payer HTLCs that got those.
+    unheld_done: Vec<u64>,
     /// Hex of the release paths the driver added.
     added_release_paths: Vec<String>,
+    /// While on, `static_invoice`s and `invoice`s on their way to the payer
+    /// are captured (at the hop where the driver first sees them).
+    capture_invoices: bool,
+    /// Those captured, with their kind.
+    captured_invoices: Vec<(Captured, OmKind)>,
 }
 
 /// `next_hop_pubkey` of onion_utils.rs (crate-private): the next blinding
@@ -83,12 +93,28 @@ impl AsyncNet<'_, '_> {
     // ----- hooks called by the pump -----
 
     /// Remembers the `invoice_request`s the payer sends and the message
-    /// paths of the static invoices it receives.
-    pub(super) fn payer_io_saw_onion_message(&mut self, from: usize, _to: usize, p: &Peeled) {
+    /// paths of the static invoices it receives. Returns true if the
+    /// message is to be captured (see [`AsyncNet::set_capture_invoices_to_payer`]);
+    /// the pump then hands it to `payer_io_keep`.
+    pub(super) fn payer_io_saw_onion_message(
+        &mut self,
+        from: usize,
+        _to: usize,
+        p: &Peeled,
+    ) -> bool {
         let Some(PeeledOnion::Offers(m, _, _)) = &p.final_peel else {
-            return;
+            return false;
         };
         let last = p.route.last().copied();
+        if self.payer_io.capture_invoices
+            && last == Some(0)
+            && matches!(
+                m,
+                OffersMessage::StaticInvoice(_) | OffersMessage::Invoice(_)
+            )
+        {
+            return true;
+        }
         match m {
             OffersMessage::InvoiceRequest(ir) if from == 0 => {
                 self.payer_io.invoice_requests.push(ir.encode());
@@ -106,6 +132,12 @@ impl AsyncNet<'_, '_> {
             }
             _ => {}
         }
+        false
+    }
+
+    /// Keeps an onion message `payer_io_saw_onion_message` chose to capture.
+    pub(super) fn payer_io_keep(&mut self, c: Captured, kind: OmKind) {
+        self.payer_io.captured_invoices.push((c, kind));
     }
 
     /// Decodes the final payload of every `update_add_htlc` the payer sends.
@@ -125,8 +157,14 @@ impl AsyncNet<'_, '_> {
         to: usize,
         msg: RevokeAndACK,
     ) -> RevokeAndACK {
+        if from != 1 || to != 0 {
+            return msg;
+        }
+        if msg.release_htlc_message_paths.is_empty() {
+            return self.release_paths_for_unheld(msg);
+        }
         let extra = self.payer_io.extra_release_paths;
-        if from != 1 || to != 0 || extra == 0 || msg.release_htlc_message_paths.is_empty() {
+        if extra == 0 {
             return msg;
         }
         let mut msg = msg;
@@ -161,6 +199,59 @@ impl AsyncNet<'_, '_> {
     }
 
     // ----- helpers -----
+
+    /// See [`AsyncNet::set_lsp_release_paths_for_unheld_htlc`].
+    fn release_paths_for_unheld(&mut self, mut msg: RevokeAndACK) -> RevokeAndACK {
+        use lightning::blinded_path::message::AsyncPaymentsContext;
+        use lightning::ln::channelmanager::InterceptId;
+        let n = self.payer_io.unheld_release_paths;
+        let Some(htlc_id) = self.payer_io.payloads.last().map(|p| p.htlc_id) else {
+            return msg;
+        };
+        if n == 0 || self.payer_io.unheld_done.contains(&htlc_id) {
+            return msg;
+        }
+        let lsp = &self.nodes[1];
+        let Some(alias) = lsp
+            .node
+            .list_channels()
+            .into_iter()
+            .find(|c| c.channel_id == msg.channel_id)
+            .and_then(|c| c.outbound_scid_alias)
+        else {
+            return msg;
+        };
+        // The context the LSP would build for this HTLC had it been held
+        // (channelmanager.rs `InterceptId::from_htlc_id_and_chan_id`,
+        // `path_for_release_held_htlc`).
+        let mut eng = sha256::Hash::engine();
+        eng.input(&htlc_id.to_be_bytes());
+        eng.input(&msg.channel_id.0);
+        eng.input(&self.ids[0].serialize());
+        let context = AsyncPaymentsContext::ReleaseHeldHtlc {
+            intercept_id: InterceptId(sha256::Hash::from_engine(eng).to_byte_array()),
+            prev_outbound_scid_alias: alias,
+            htlc_id,
+        };
+        for _ in 0..n {
+            let p = BlindedMessagePath::new_with_dummy_hops(
+                &[],
+                self.ids[1],
+                RELEASE_PATH_DUMMY_HOPS,
+                lsp.keys_manager.get_receive_auth_key(),
+                MessageContext::AsyncPayments(context.clone()),
+                lsp.keys_manager,
+                &self.secp,
+            );
+            self.payer_io.added_release_paths.push(hex32(&p.encode()));
+            msg.release_htlc_message_paths.push((htlc_id, p));
+        }
+        self.payer_io.unheld_done.push(htlc_id);
+        self.note(format!(
+            "put {n} release path(s) for unheld HTLC {htlc_id} in the LSP's revoke_and_ack"
+        ));
+        msg
+    }
 
     /// The context the LSP reads back from one of its release paths: a
     /// `release_held_htlc` built towards it is peeled at the LSP (nothing
@@ -326,9 +417,61 @@ impl AsyncNet<'_, '_> {
         self.payer_io.extra_release_paths = n;
     }
 
+    /// From now on, the first `revoke_and_ack` LSP → payer without release
+    /// paths that follows a payer HTLC gets `n` release paths for that HTLC,
+    /// built as the LSP would for a held one (its receive key, the context
+    /// of channelmanager.rs `path_for_release_held_htlc`). The real LSP puts
+    /// paths only for `hold_htlc` HTLCs; this plays an LSP that does not.
+    pub fn set_lsp_release_paths_for_unheld_htlc(&mut self, n: usize) {
+        self.note(format!("set_lsp_release_paths_for_unheld_htlc({n})"));
+        self.payer_io.unheld_release_paths = n;
+    }
+
     /// Hex of the release paths the driver added, in order.
     pub fn added_release_paths(&self) -> Vec<String> {
         self.payer_io.added_release_paths.clone()
+    }
+
+    /// While on, every `static_invoice` and `invoice` (BOLT 12) on its way to
+    /// the payer is captured instead of delivered, so the scenario decides
+    /// which arrives, and when ([`AsyncNet::deliver_captured_invoice_to_payer`]).
+    pub fn set_capture_invoices_to_payer(&mut self, on: bool) {
+        self.note(format!("set_capture_invoices_to_payer({on})"));
+        self.payer_io.capture_invoices = on;
+    }
+
+    /// How many captured messages of `kind` are on their way to the payer.
+    pub fn captured_invoices_to_payer(&self, kind: &OmKind) -> usize {
+        self.payer_io
+            .captured_invoices
+            .iter()
+            .filter(|(_, k)| k == kind)
+            .count()
+    }
+
+    /// Delivers the first not yet delivered captured message of `kind`
+    /// (`StaticInvoice` or `Invoice`) on its way to the payer, from the hop
+    /// where it was captured, and settles. Returns false if there is none.
+    pub fn deliver_captured_invoice_to_payer(&mut self, kind: OmKind) -> Result<bool, DriverError> {
+        self.note(format!("deliver_captured_invoice_to_payer({kind:?})"));
+        let Some((c, _)) = self
+            .payer_io
+            .captured_invoices
+            .iter_mut()
+            .find(|(c, k)| *k == kind && c.deliveries == 0)
+        else {
+            return Ok(false);
+        };
+        c.deliveries += 1;
+        let (from, to, om) = (c.from, c.to, c.om.clone());
+        if !self.connected.contains(&super::pair(from, to)) {
+            return step_err("the captured invoice's hop is not connected");
+        }
+        self.nodes[to]
+            .onion_messenger
+            .handle_onion_message(self.ids[from], &om);
+        self.settle()?;
+        Ok(true)
     }
 
     /// The recipient answers a `held_htlc_available` whose reply path is
