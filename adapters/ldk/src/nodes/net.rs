@@ -1258,6 +1258,9 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             });
             return;
         }
+        let Some(ev) = self.payer_io_hold_channel_message(i, j, ev) else {
+            return;
+        };
         if self.defer_payer_raa
             && i == 0
             && j == 1

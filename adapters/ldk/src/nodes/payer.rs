@@ -9,6 +9,7 @@
 //! | `onion_message` `invoice` from the invoice server over the payer's own reply path | the recipient's real fresh invoice: the recipient stays online during `pay_offer`, the server forwards it the `invoice_request` (and sends the static invoice); both answers are captured on their way to the payer and each scenario event delivers its own (one never mentioned is never delivered) |
 //! | `revoke_and_ack` from the payer's LSP with n ≥ 1 release paths, after a static invoice | the LSP's real `revoke_and_ack` (one genuine release path); for n > 1 the driver adds n − 1 paths built like the LSP's own (its receive key, the same release context), before the payer reads it |
 //! | the same, after a fresh invoice (HTLC without `hold_htlc`) | the driver puts n paths, built as the LSP would for a held HTLC, in the LSP's real `revoke_and_ack` (which has none) |
+//! | no `revoke_and_ack` event, the payer holding a static invoice's HTLC | the LSP's real `revoke_and_ack` with its release path (and every LSP → payer channel message after it) stays in flight until the scenario's steps are done |
 //! | `onion_message` `release_held_htlc` from the recipient over the payer's own reply path (`own{step, index}`) | the recipient comes online, is handed the captured `held_htlc_available` that carries that reply path, and its genuine `release_held_htlc` is delivered |
 //!
 //! The real server answers within the `pay_offer` settle, and the LSP's
@@ -34,7 +35,7 @@
 //! | payer-online-waits-for-release | expected failure (CHOICE): 2 reply paths × 2 message paths = 4 `held_htlc_available`, over repeated paths; every other expectation holds |
 //! | payer-sends-two-held-htlc-available-with-unique-reply-paths | expected failure (MUST): one `held_htlc_available` per (release path, message path) pair, 4 messages over repeated paths and reply paths; every other expectation holds |
 //! | payer-expired-static-invoice-not-paid | unsupported: 15 days cannot pass on LDK's wall clock |
-//! | payer-static-and-fresh-invoice-paid-once | unsupported: no `revoke_and_ack` event, yet `nothing` after the static invoice (the payer's answer to the real LSP's release path would count against it); driver test `m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage` shows it pays once |
+//! | payer-static-and-fresh-invoice-paid-once | pass (the real static invoice has one message path, not two: see `recipient_paths_via_server_only` below; no check of this scenario depends on it) |
 
 use super::scenarios::ScenarioError;
 use super::{run_network, AsyncNet, NetConfig, NodeRole, OmKind, TraceEntry};
@@ -56,7 +57,6 @@ fn hex(b: &[u8]) -> String {
 fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
     let mut pay_step = None;
     let mut answered = false;
-    let mut static_step = None;
     let mut fresh = false;
     let mut raa = false;
     for (i, step) in s.steps.iter().enumerate() {
@@ -92,7 +92,6 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                     ));
                 }
                 answered = true;
-                static_step = Some(i);
             }
             sc::Event::OnionMessage {
                 from: sc::Role::InvoiceServer,
@@ -165,34 +164,6 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
     if !answered && !fresh {
         return unsupported("no static_invoice or invoice answers the pay_offer");
     }
-    // A payer that holds gets the LSP's real revoke_and_ack, with its
-    // release path, within the same settle as the static invoice, and
-    // answers it with held_htlc_available. Without a revoke_and_ack event
-    // those actions can only be listed under the static invoice step; a
-    // later `nothing` would then count them against the payer.
-    let holds = s.initial.nodes.payer.often_offline
-        && s.initial.nodes.payer_lsp.has(sc::Feature::OptionHtlcHold);
-    if let (Some(k), false, true) = (static_step, raa, holds) {
-        let nothing = s.steps.iter().enumerate().skip(k).find_map(|(j, st)| {
-            matches!(
-                st,
-                sc::Step::Expect(sc::ExpectStep {
-                    check: sc::Check::Nothing,
-                    ..
-                })
-            )
-            .then_some(j)
-        });
-        if let Some(j) = nothing {
-            return unsupported(format!(
-                "step {j}: expects nothing more after the static invoice (step {k}), but the \
-                 scenario has no revoke_and_ack event: on the real network the LSP's \
-                 revoke_and_ack for the hold_htlc HTLC carries a release path (channel.rs:9640-9645) \
-                 and the payer answers it with held_htlc_available, which could only be listed \
-                 under step {k}"
-            ));
-        }
-    }
     Ok(())
 }
 
@@ -222,14 +193,6 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
             _ => None,
         })
         .unwrap_or_default();
-    let cfg = NetConfig {
-        lsp_enable_htlc_hold: nodes.payer_lsp.has(sc::Feature::OptionHtlcHold),
-        payer_hold_outbound_htlcs: nodes.payer.often_offline,
-        // Two message paths: LDK picks the server and the LSP.
-        recipient_paths_via_server_only: inv_paths.len() < 2,
-        auto_claim: false,
-        ..NetConfig::default()
-    };
     // A fresh invoice: the real recipient answers the invoice_request the
     // invoice server forwards to it (channelmanager.rs
     // `respond_to_static_invoice_request`: the server sends the static
@@ -255,6 +218,20 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
             })
         )
     });
+    let cfg = NetConfig {
+        lsp_enable_htlc_hold: nodes.payer_lsp.has(sc::Feature::OptionHtlcHold),
+        payer_hold_outbound_htlcs: nodes.payer.often_offline,
+        // Two message paths: LDK picks the server and the LSP. Not with a
+        // fresh invoice: then the recipient's paths (its invoice_request
+        // path too) go via the server only, else the server fails to
+        // forward the invoice_request in about half the runs
+        // (UnresolvedIntroductionNode, onion_message/messenger.rs:1110-1113;
+        // driver test n_fresh_invoice_needs_recipient_paths_via_server).
+        recipient_paths_via_server_only: inv_paths.len() < 2 || fresh,
+        auto_claim: false,
+        ..NetConfig::default()
+    };
+    let holds = cfg.payer_hold_outbound_htlcs && cfg.lsp_enable_htlc_hold;
     let offer_path = s.initial.offers[0].paths[0].clone();
     let r = run_network(&cfg, |net| {
         let mut m = Mapper {
@@ -279,6 +256,11 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
         }
         if static_answer && raa_names.len() > 1 {
             net.set_lsp_extra_release_paths(raa_names.len() - 1);
+        }
+        if static_answer && raa_names.is_empty() && holds {
+            // No revoke_and_ack event: the LSP's real one (with its release
+            // path) has not reached the payer before the scenario ends.
+            net.set_lsp_raa_in_flight(true);
         }
         if !static_answer && !raa_names.is_empty() {
             // The real LSP puts release paths only for hold_htlc HTLCs

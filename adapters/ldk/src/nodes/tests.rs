@@ -613,7 +613,10 @@ fn payer_vector_scenarios_on_real_ldk() {
                     format!("FAIL step {:?} {:?}; {rest}", f.step, f.level)
                 }
             },
-            Err(ScenarioError::Unsupported(_)) => "UNSUPPORTED".to_string(),
+            Err(ScenarioError::Unsupported(r)) => {
+                report.push_str(&format!("{id}: unsupported: {r}\n"));
+                "UNSUPPORTED".to_string()
+            }
             Err(ScenarioError::Driver(e)) => format!("ERROR {e}"),
         };
         verdicts.push((id, v));
@@ -648,7 +651,8 @@ fn payer_vector_scenarios_on_real_ldk() {
     assert_eq!(get("payer-expired-static-invoice-not-paid"), "UNSUPPORTED");
     assert_eq!(
         get("payer-static-and-fresh-invoice-paid-once"),
-        "UNSUPPORTED"
+        "PASS",
+        "{report}"
     );
     assert_eq!(get("payer-release-paths-for-unheld-htlc-ignored"), "PASS");
     assert_eq!(verdicts.len(), 8);
@@ -685,6 +689,27 @@ fn m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage() 
         first.held_htlc_available_sent
     );
 
+    // The same with the LSP's revoke_and_ack (with its release path) in
+    // flight until the end: no held_htlc_available before it lands, then
+    // one per message path.
+    let (in_flight, before, landed) = run(&NetConfig::default(), |net| {
+        net.set_lsp_raa_in_flight(true);
+        both(net)?;
+        net.deliver_captured_invoice_to_payer(OmKind::StaticInvoice)?;
+        net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
+        let in_flight = net.lsp_messages_in_flight();
+        let before = net.summary();
+        net.land_lsp_messages_in_flight()?;
+        Ok((in_flight, before, net.summary()))
+    });
+    assert!(in_flight >= 1);
+    assert_eq!(before.payer_adds_hold_flags, vec![true]);
+    assert_eq!(before.held_htlc_available_sent, 0);
+    assert_eq!(landed.payer_adds_hold_flags, vec![true]);
+    assert_eq!(landed.raa_release_path_counts, vec![1]);
+    assert_eq!(landed.held_htlc_available_sent, 1);
+    assert!(landed.channel_closures.is_empty());
+
     let (s, payloads) = run(&NetConfig::default(), |net| {
         both(net)?;
         net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
@@ -711,4 +736,32 @@ fn m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage() 
     assert_eq!(s.payer_adds_hold_flags, vec![false]);
     assert_eq!(s.raa_release_path_counts, vec![2]);
     assert_eq!(s.held_htlc_available_sent, 0);
+}
+
+/// Fresh invoices with the recipient's paths via the invoice server only:
+/// the server forwards the invoice_request and the recipient answers, in
+/// every run. With paths via the LSP too (`recipient_paths_via_server_only:
+/// false`) the server's messenger fails to forward the invoice_request in
+/// about half the runs ("Failed to create onion message with
+/// UnresolvedIntroductionNode", onion_message/messenger.rs:1110-1113;
+/// counted and printed here, not asserted: it depends on hash-map order).
+#[test]
+fn n_fresh_invoice_needs_recipient_paths_via_server() {
+    let fresh_count = |via: bool| {
+        let cfg = NetConfig {
+            recipient_paths_via_server_only: via,
+            auto_claim: false,
+            ..NetConfig::default()
+        };
+        run(&cfg, |net| {
+            net.set_capture_invoices_to_payer(true);
+            net.pay_static_invoice(AMT)?;
+            Ok(net.captured_invoices_to_payer(&OmKind::Invoice))
+        })
+    };
+    for _ in 0..5 {
+        assert!(fresh_count(true) >= 1);
+    }
+    let without: Vec<usize> = (0..6).map(|_| fresh_count(false)).collect();
+    println!("fresh invoices with paths via the server and the LSP: {without:?}");
 }

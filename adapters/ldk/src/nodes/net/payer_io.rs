@@ -15,7 +15,7 @@ use lightning::bitcoin::secp256k1::{PublicKey, Scalar};
 use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
 use lightning::blinded_path::{EmptyNodeIdLookUp, IntroductionNode};
 use lightning::ln::channelmanager::PendingHTLCRouting;
-use lightning::ln::msgs::{OnionMessageHandler, RevokeAndACK, UpdateAddHTLC};
+use lightning::ln::msgs::{MessageSendEvent, OnionMessageHandler, RevokeAndACK, UpdateAddHTLC};
 use lightning::ln::onion_payment::peel_payment_onion;
 use lightning::onion_message::async_payments::{AsyncPaymentsMessage, ReleaseHeldHtlc};
 use lightning::onion_message::messenger::{
@@ -73,6 +73,12 @@ pub(super) struct PayerIo {
     capture_invoices: bool,
     /// Those captured, with their kind.
     captured_invoices: Vec<(Captured, OmKind)>,
+    /// While on, the LSP's first `revoke_and_ack` to the payer that carries
+    /// release paths, and every channel message LSP → payer after it, stay
+    /// in flight (in order) until released.
+    raa_in_flight: bool,
+    /// Those in flight.
+    in_flight: Vec<MessageSendEvent>,
 }
 
 /// `next_hop_pubkey` of onion_utils.rs (crate-private): the next blinding
@@ -133,6 +139,33 @@ impl AsyncNet<'_, '_> {
             _ => {}
         }
         false
+    }
+
+    /// Keeps LSP → payer channel messages in flight (see
+    /// [`AsyncNet::set_lsp_raa_in_flight`]); returns the message if it is to
+    /// be delivered now.
+    pub(super) fn payer_io_hold_channel_message(
+        &mut self,
+        from: usize,
+        to: usize,
+        ev: MessageSendEvent,
+    ) -> Option<MessageSendEvent> {
+        if from != 1 || to != 0 || !self.payer_io.raa_in_flight {
+            return Some(ev);
+        }
+        let starts = matches!(
+            &ev,
+            MessageSendEvent::SendRevokeAndACK { msg, .. }
+                if !msg.release_htlc_message_paths.is_empty()
+        );
+        if !starts && self.payer_io.in_flight.is_empty() {
+            return Some(ev);
+        }
+        if starts && self.payer_io.in_flight.is_empty() {
+            self.note("the LSP's revoke_and_ack with release paths stays in flight".to_string());
+        }
+        self.payer_io.in_flight.push(ev);
+        None
     }
 
     /// Keeps an onion message `payer_io_saw_onion_message` chose to capture.
@@ -425,6 +458,31 @@ impl AsyncNet<'_, '_> {
     pub fn set_lsp_release_paths_for_unheld_htlc(&mut self, n: usize) {
         self.note(format!("set_lsp_release_paths_for_unheld_htlc({n})"));
         self.payer_io.unheld_release_paths = n;
+    }
+
+    /// While on, the LSP's first `revoke_and_ack` to the payer that carries
+    /// release paths (and every channel message LSP → payer after it) stays
+    /// in flight, in order, until [`AsyncNet::land_lsp_messages_in_flight`]:
+    /// a slow link, nothing more.
+    pub fn set_lsp_raa_in_flight(&mut self, on: bool) {
+        self.note(format!("set_lsp_raa_in_flight({on})"));
+        self.payer_io.raa_in_flight = on;
+    }
+
+    /// Number of LSP → payer channel messages in flight.
+    pub fn lsp_messages_in_flight(&self) -> usize {
+        self.payer_io.in_flight.len()
+    }
+
+    /// Delivers the LSP → payer channel messages in flight, in order (and
+    /// stops holding them).
+    pub fn land_lsp_messages_in_flight(&mut self) -> Result<(), DriverError> {
+        self.note("land_lsp_messages_in_flight".to_string());
+        self.payer_io.raa_in_flight = false;
+        for ev in std::mem::take(&mut self.payer_io.in_flight) {
+            self.deliver_msg_event(1, ev);
+        }
+        self.settle()
     }
 
     /// Hex of the release paths the driver added, in order.
