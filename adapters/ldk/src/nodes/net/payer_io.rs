@@ -112,15 +112,6 @@ impl AsyncNet<'_, '_> {
             return false;
         };
         let last = p.route.last().copied();
-        if self.payer_io.capture_invoices
-            && last == Some(0)
-            && matches!(
-                m,
-                OffersMessage::StaticInvoice(_) | OffersMessage::Invoice(_)
-            )
-        {
-            return true;
-        }
         match m {
             OffersMessage::InvoiceRequest(ir) if from == 0 => {
                 self.payer_io.invoice_requests.push(ir.encode());
@@ -138,7 +129,12 @@ impl AsyncNet<'_, '_> {
             }
             _ => {}
         }
-        false
+        self.payer_io.capture_invoices
+            && last == Some(0)
+            && matches!(
+                m,
+                OffersMessage::StaticInvoice(_) | OffersMessage::Invoice(_)
+            )
     }
 
     /// Keeps LSP → payer channel messages in flight (see
