@@ -527,6 +527,8 @@ pub struct AsyncNet<'a, 'b> {
     defer_payer_raa: bool,
     deferred: Vec<MessageSendEvent>,
     claimable: Vec<[u8; 32]>,
+    /// State of the payer-role capabilities (module `payer_io`).
+    payer_io: payer_io::PayerIo,
 }
 
 /// Builds the network, runs the scenario, drains and drops everything.
@@ -610,6 +612,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             defer_payer_raa: false,
             deferred: Vec::new(),
             claimable: Vec::new(),
+            payer_io: payer_io::PayerIo::default(),
         }
     }
 
@@ -1255,6 +1258,9 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             });
             return;
         }
+        let Some(ev) = self.payer_io_hold_channel_message(i, j, ev) else {
+            return;
+        };
         if self.defer_payer_raa
             && i == 0
             && j == 1
@@ -1278,6 +1284,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                         hold_htlc: add.hold_htlc.is_some(),
                         height,
                     });
+                    self.payer_io_saw_update_add(i, j, add);
                     dst.handle_update_add_htlc(src, add);
                 }
                 for f in &updates.update_fulfill_htlcs {
@@ -1313,6 +1320,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 }
             }
             MessageSendEvent::SendRevokeAndACK { msg, .. } => {
+                let msg = self.payer_io_edit_raa(i, j, msg);
                 let release_paths = msg
                     .release_htlc_message_paths
                     .iter()
@@ -1380,6 +1388,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
 
     fn route_onion_message(&mut self, i: usize, j: usize, om: OnionMessage) {
         let peeled = self.peel_to_end(j, &om);
+        let payer_capture = self.payer_io_saw_onion_message(i, j, &peeled);
         let kind = peeled.kind();
         let reply_path = peeled.reply_path_hex();
         let capture = match kind {
@@ -1388,7 +1397,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             }
             OmKind::ReleaseHeldHtlc => i == 3 && self.cfg.release == ReleaseCapture::Capture,
             _ => false,
-        };
+        } || payer_capture;
         self.obs.trace.push(TraceEntry::OnionMessage {
             from: NodeRole::from_idx(i),
             to_peer: NodeRole::from_idx(j),
@@ -1412,7 +1421,9 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 om,
                 deliveries: 0,
             };
-            if kind == OmKind::HeldHtlcAvailable {
+            if payer_capture {
+                self.payer_io_keep(c, kind);
+            } else if kind == OmKind::HeldHtlcAvailable {
                 self.held_inbox.push(c);
             } else {
                 self.releases.push(c);

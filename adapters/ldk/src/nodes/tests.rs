@@ -425,3 +425,343 @@ fn i_payer_expiry_reads_the_wall_clock_not_block_time() {
     assert_eq!(s.held_htlc_available_distinct_reply_paths, 2);
     assert_eq!(s.held_htlc_available_distinct_routes, 1);
 }
+
+// ----- the payer role -----
+
+fn sha(b: &[u8; 32]) -> [u8; 32] {
+    use lightning::bitcoin::hashes::{sha256, Hash};
+    sha256::Hash::hash(b).to_byte_array()
+}
+
+#[test]
+fn j_payer_final_payload_carries_keysend_preimage_and_its_invoice_request() {
+    // Decoded while the LSP holds the HTLC (the driver peels the payer's
+    // onion hop by hop as it crosses the wire); after the release the
+    // recipient is handed the same preimage.
+    let (held, invreqs, claimable) = run(&NetConfig::default(), |net| {
+        pay_while_recipient_offline(net)?;
+        let held = net.payer_final_payloads();
+        let invreqs = net.payer_invoice_requests();
+        net.recipient_online()?;
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        let claimable: Vec<_> = net
+            .observations()
+            .trace
+            .iter()
+            .filter_map(|e| match e {
+                TraceEntry::PaymentClaimable { preimage, .. } => *preimage,
+                _ => None,
+            })
+            .collect();
+        Ok((held, invreqs, claimable))
+    });
+    assert_eq!(held.len(), 1, "{held:?}");
+    let p = &held[0];
+    assert_eq!(p.error, None);
+    assert_eq!(p.final_node, Some(Recipient));
+    let pre = p.preimage.expect("sender_provided_payment_preimage");
+    assert_eq!(sha(&pre), p.payment_hash);
+    let ir = p.invoice_request.as_ref().expect("invoice_request");
+    assert!(!invreqs.is_empty());
+    assert!(
+        invreqs.contains(ir),
+        "the payload's invoice_request was sent"
+    );
+    assert_eq!(claimable, vec![pre]);
+}
+
+#[test]
+fn k_two_release_paths_one_held_htlc_available_per_release_path_and_message_path() {
+    // The LSP's revoke_and_ack carries its genuine release path plus one the
+    // driver adds (same context, the LSP's key). LDK's payer enqueues
+    // held_htlc_available once per (htlc_id, path) entry (channel.rs
+    // `revoke_and_ack`, channelmanager.rs `internal_revoke_and_ack`), each
+    // time over every message path of the static invoice (offers/flow.rs
+    // `enqueue_held_htlc_available`, `enqueue_onion_message_with_reply_paths`):
+    // 2 x 2 = 4 messages, each message path used twice, each reply path twice.
+    let cfg = NetConfig {
+        recipient_paths_via_server_only: false,
+        ..NetConfig::default()
+    };
+    let (s, added, released, after) = run(&cfg, |net| {
+        net.set_lsp_extra_release_paths(1);
+        pay_while_recipient_offline(net)?;
+        let s = net.summary();
+        let added = net.added_release_paths();
+        // The added path is as good as the LSP's own: a release over it
+        // releases the HTLC.
+        let released = net.recipient_releases_over(&added[0])?;
+        Ok((s, added, released, net.summary()))
+    });
+    assert_eq!(s.raa_release_path_counts, vec![2]);
+    assert_eq!(s.payer_adds_hold_flags, vec![true]);
+    assert_eq!(s.held_htlc_available_sent, 4, "{s:?}");
+    assert_eq!(s.held_htlc_available_distinct_reply_paths, 2);
+    assert_eq!(s.held_htlc_available_distinct_routes, 2);
+    assert_eq!(added.len(), 1);
+    assert!(released);
+    assert_eq!(after.lsp_forwards, 1);
+    assert_eq!(after.recipient_claimed, 1);
+    assert_eq!(after.preimage_consistent, Some(true));
+}
+
+#[test]
+fn l_online_payer_waits_for_release_then_pays_once_without_hold() {
+    // hold_outbound_htlcs_at_next_hop off: the payer sends
+    // held_htlc_available with reply paths to itself (one per peer,
+    // `HeldHtlcReplyPath::ToUs`) over every message path, and no HTLC until
+    // a release reaches it; a second release over its other reply path
+    // does nothing.
+    let cfg = NetConfig {
+        payer_hold_outbound_htlcs: false,
+        recipient_paths_via_server_only: false,
+        auto_claim: false,
+        ..NetConfig::default()
+    };
+    let (waiting, first, second, payloads) = run(&cfg, |net| {
+        pay_while_recipient_offline(net)?;
+        let waiting = net.summary();
+        let mut rps: Vec<String> = Vec::new();
+        for r in waiting.held_htlc_available_reply_paths.iter().flatten() {
+            if !rps.contains(r) {
+                rps.push(r.clone());
+            }
+        }
+        if rps.len() != 2 {
+            return step_err(format!("expected two reply paths, got {rps:?}"));
+        }
+        net.recipient_releases_over(&rps[0])?;
+        let first = net.summary();
+        net.recipient_releases_over(&rps[1])?;
+        Ok((waiting, first, net.summary(), net.payer_final_payloads()))
+    });
+    assert!(waiting.payer_adds_hold_flags.is_empty());
+    assert!(waiting.raa_release_path_counts.is_empty());
+    assert_eq!(waiting.held_htlc_available_sent, 4, "{waiting:?}");
+    assert_eq!(waiting.held_htlc_available_distinct_reply_paths, 2);
+    assert_eq!(waiting.held_htlc_available_distinct_routes, 2);
+    assert_eq!(first.payer_adds_hold_flags, vec![false]);
+    assert_eq!(first.lsp_forwards, 1);
+    assert_eq!(second.payer_adds_hold_flags, vec![false]);
+    assert_eq!(second.lsp_forwards, 1);
+    assert_eq!(payloads.len(), 1);
+    let pre = payloads[0].preimage.expect("keysend preimage");
+    assert_eq!(sha(&pre), payloads[0].payment_hash);
+    assert!(payloads[0].invoice_request.is_some());
+}
+
+/// The payer scenarios of the generated vectors (`vectors/ldk-0.2/scenarios.json`).
+fn payer_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../vectors/ldk-0.2/scenarios.json"
+    );
+    let text = std::fs::read_to_string(path).expect("read scenarios.json");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("parse scenarios.json");
+    doc["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .filter(|t| t["input"]["role_under_test"] == "payer")
+        .map(|t| {
+            let id = t["id"].as_str().expect("id").to_string();
+            let s = serde_json::from_value(t["input"].clone()).expect("scenario");
+            (id, s)
+        })
+        .collect()
+}
+
+/// Runs the vectors' payer scenarios on the real network and judges the
+/// traces. For the two that fail on `distinct_paths` /
+/// `distinct_reply_paths`, the same trace is judged once more with only
+/// those two flags cleared, to show every other expectation holds (a
+/// diagnostic: the harness grades the scenario as written).
+#[test]
+fn payer_vector_scenarios_on_real_ldk() {
+    use super::scenarios::{run_scenario, ScenarioError};
+    use asyncpay_adapter::scenario::{judge, Check, Step};
+    let mut verdicts = Vec::new();
+    let mut report = String::new();
+    for (id, s) in payer_vector_scenarios() {
+        let v = match run_scenario(&s) {
+            Ok(trace) => match judge(&s, &trace) {
+                Ok(()) => "PASS".to_string(),
+                Err(f) => {
+                    let mut relaxed = s.clone();
+                    for st in &mut relaxed.steps {
+                        if let Step::Expect(e) = st {
+                            if let Check::OnionMessageSent {
+                                distinct_paths,
+                                distinct_reply_paths,
+                                ..
+                            } = &mut e.check
+                            {
+                                *distinct_paths = false;
+                                *distinct_reply_paths = false;
+                            }
+                        }
+                    }
+                    let rest = match judge(&relaxed, &trace) {
+                        Ok(()) => "rest holds".to_string(),
+                        Err(g) => format!("rest: {g}"),
+                    };
+                    report.push_str(&format!(
+                        "{id}: {f}\n  {rest}\n  trace: {:?}\n",
+                        trace.trace
+                    ));
+                    format!("FAIL step {:?} {:?}; {rest}", f.step, f.level)
+                }
+            },
+            Err(ScenarioError::Unsupported(r)) => {
+                report.push_str(&format!("{id}: unsupported: {r}\n"));
+                "UNSUPPORTED".to_string()
+            }
+            Err(ScenarioError::Driver(e)) => format!("ERROR {e}"),
+        };
+        verdicts.push((id, v));
+    }
+    println!("{verdicts:#?}\n{report}");
+    let get = |id: &str| {
+        verdicts
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("missing")
+    };
+    assert_eq!(
+        get("payer-no-hold-htlc-toward-peer-without-feature"),
+        "PASS"
+    );
+    assert_eq!(get("payer-payload-for-static-invoice"), "PASS");
+    assert_eq!(
+        get("payer-sends-two-held-htlc-available-with-unique-reply-paths"),
+        "FAIL step Some(5) Must; rest holds",
+        "{report}"
+    );
+    assert_eq!(
+        get("payer-online-waits-for-release"),
+        "FAIL step Some(5) Choice; rest holds",
+        "{report}"
+    );
+    assert_eq!(
+        get("payer-fresh-invoice-no-hold-no-sender-preimage"),
+        "PASS"
+    );
+    assert_eq!(get("payer-expired-static-invoice-not-paid"), "UNSUPPORTED");
+    assert_eq!(
+        get("payer-static-and-fresh-invoice-paid-once"),
+        "PASS",
+        "{report}"
+    );
+    assert_eq!(get("payer-release-paths-for-unheld-htlc-ignored"), "PASS");
+    assert_eq!(verdicts.len(), 8);
+}
+
+#[test]
+fn m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage() {
+    // The recipient is online when the payer asks: the invoice server
+    // answers with the static invoice and forwards the invoice_request to
+    // the recipient, which answers with a fresh invoice. Both are captured
+    // on their way to the payer.
+    let both = |net: &mut AsyncNet<'_, '_>| -> Result<(usize, usize), DriverError> {
+        net.set_capture_invoices_to_payer(true);
+        net.pay_static_invoice(AMT)?;
+        net.set_capture_invoices_to_payer(false);
+        Ok((
+            net.captured_invoices_to_payer(&OmKind::StaticInvoice),
+            net.captured_invoices_to_payer(&OmKind::Invoice),
+        ))
+    };
+    let (counts, first, second) = run(&NetConfig::default(), |net| {
+        let counts = both(net)?;
+        net.deliver_captured_invoice_to_payer(OmKind::StaticInvoice)?;
+        let first = net.summary();
+        net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
+        Ok((counts, first, net.summary()))
+    });
+    assert!(counts.0 >= 1 && counts.1 >= 1, "{counts:?}");
+    assert_eq!(first.payer_adds_hold_flags, vec![true]);
+    // The fresh invoice for the same payment is ignored: paid once.
+    assert_eq!(second.payer_adds_hold_flags, vec![true]);
+    assert_eq!(
+        second.held_htlc_available_sent,
+        first.held_htlc_available_sent
+    );
+
+    // The same with the LSP's revoke_and_ack (with its release path) in
+    // flight until the end: no held_htlc_available before it lands, then
+    // one per message path.
+    let (in_flight, before, landed) = run(&NetConfig::default(), |net| {
+        net.set_lsp_raa_in_flight(true);
+        both(net)?;
+        net.deliver_captured_invoice_to_payer(OmKind::StaticInvoice)?;
+        net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
+        let in_flight = net.lsp_messages_in_flight();
+        let before = net.summary();
+        net.land_lsp_messages_in_flight()?;
+        Ok((in_flight, before, net.summary()))
+    });
+    assert!(in_flight >= 1);
+    assert_eq!(before.payer_adds_hold_flags, vec![true]);
+    assert_eq!(before.held_htlc_available_sent, 0);
+    assert_eq!(landed.payer_adds_hold_flags, vec![true]);
+    assert_eq!(landed.raa_release_path_counts, vec![1]);
+    assert_eq!(landed.held_htlc_available_sent, 1);
+    assert!(landed.channel_closures.is_empty());
+
+    let (s, payloads) = run(&NetConfig::default(), |net| {
+        both(net)?;
+        net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
+        Ok((net.summary(), net.payer_final_payloads()))
+    });
+    // hold_outbound_htlcs_at_next_hop is on, but an HTLC paying a fresh
+    // invoice has no hold_htlc and no keysend preimage.
+    assert_eq!(s.payer_adds_hold_flags, vec![false]);
+    assert_eq!(s.held_htlc_available_sent, 0);
+    assert_eq!(payloads.len(), 1);
+    assert_eq!(payloads[0].final_node, Some(Recipient));
+    assert_eq!(payloads[0].preimage, None);
+    assert_eq!(payloads[0].invoice_request, None);
+
+    // Release paths for that unheld HTLC in the LSP's revoke_and_ack (put
+    // there by the driver; the real LSP sends none) are ignored: LDK uses
+    // them only for HTLCs it sent with hold_htlc (channel.rs:8759-8768).
+    let s = run(&NetConfig::default(), |net| {
+        both(net)?;
+        net.set_lsp_release_paths_for_unheld_htlc(2);
+        net.deliver_captured_invoice_to_payer(OmKind::Invoice)?;
+        Ok(net.summary())
+    });
+    assert_eq!(s.payer_adds_hold_flags, vec![false]);
+    assert_eq!(s.raa_release_path_counts, vec![2]);
+    assert_eq!(s.held_htlc_available_sent, 0);
+}
+
+/// Fresh invoices with the recipient's paths via the invoice server only:
+/// the server forwards the invoice_request and the recipient answers, in
+/// every run. With paths via the LSP too (`recipient_paths_via_server_only:
+/// false`) the server's messenger fails to forward the invoice_request in
+/// about half the runs ("Failed to create onion message with
+/// UnresolvedIntroductionNode", onion_message/messenger.rs:1110-1113;
+/// counted and printed here, not asserted: it depends on hash-map order).
+#[test]
+fn n_fresh_invoice_needs_recipient_paths_via_server() {
+    let fresh_count = |via: bool| {
+        let cfg = NetConfig {
+            recipient_paths_via_server_only: via,
+            auto_claim: false,
+            ..NetConfig::default()
+        };
+        run(&cfg, |net| {
+            net.set_capture_invoices_to_payer(true);
+            net.pay_static_invoice(AMT)?;
+            Ok(net.captured_invoices_to_payer(&OmKind::Invoice))
+        })
+    };
+    for _ in 0..5 {
+        assert!(fresh_count(true) >= 1);
+    }
+    let without: Vec<usize> = (0..6).map(|_| fresh_count(false)).collect();
+    println!("fresh invoices with paths via the server and the LSP: {without:?}");
+}
