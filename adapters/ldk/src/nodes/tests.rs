@@ -710,9 +710,15 @@ fn m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage() 
         Ok((counts, first, net.summary()))
     });
     assert!(counts.0 >= 1 && counts.1 >= 1, "{counts:?}");
+    // Every invoice_request the payer sent (one per reply path) is answered
+    // twice: the server's static invoice and the recipient's fresh invoice.
+    assert_eq!(counts.0, counts.1, "{counts:?}");
     assert_eq!(first.payer_adds_hold_flags, vec![true]);
+    // The held HTLC stays at the LSP (no release): it reaches no recipient.
+    assert_eq!(first.lsp_forwards, 0);
     // The fresh invoice for the same payment is ignored: paid once.
     assert_eq!(second.payer_adds_hold_flags, vec![true]);
+    assert_eq!(second.lsp_forwards, 0);
     assert_eq!(
         second.held_htlc_available_sent,
         first.held_htlc_available_sent
@@ -752,6 +758,10 @@ fn m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage() 
     assert_eq!(payloads[0].final_node, Some(Recipient));
     assert_eq!(payloads[0].preimage, None);
     assert_eq!(payloads[0].invoice_request, None);
+    // Not held: the recipient claims it with the fresh invoice's preimage,
+    // which the payer learns.
+    assert_eq!(s.recipient_claimed, 1, "{s:?}");
+    assert_eq!(s.preimage_consistent, Some(true), "{s:?}");
 
     // Release paths for that unheld HTLC in the LSP's revoke_and_ack (put
     // there by the driver; the real LSP sends none) are ignored: LDK uses
