@@ -23,11 +23,11 @@
 //!
 //! # Scenarios
 //!
-//! `scenario.run` with `role_under_test: payer_lsp` runs on four real
-//! in-process LDK nodes (module [`nodes`], lightning's `_test_utils`
-//! feature); LDK's logs are captured while a network runs. Other roles, and
-//! events the real peers of the LSP cannot produce, are unsupported with the
-//! reason.
+//! `scenario.run` runs on four real in-process LDK nodes (module [`nodes`],
+//! lightning's `_test_utils` feature), with LDK in the role under test
+//! (`payer`, `payer_lsp`, `recipient` or `invoice_server`); LDK's logs are
+//! captured while a network runs. A scenario the real network cannot
+//! reproduce is unsupported with the reason.
 
 #![warn(missing_docs)]
 

@@ -1,4 +1,16 @@
-//! Real LDK nodes driven through async-payment release scenarios.
+//! Real LDK nodes driven through async-payment scenarios.
+//!
+//! [`scenarios::run_scenario`] runs a scenario ([`asyncpay_adapter::scenario`])
+//! with LDK in the role under test and the other real nodes playing the
+//! other roles. Each role has its own mapping of scenario events to network
+//! steps and of observations back to actions:
+//!
+//! | `role_under_test` | mapping | driver capabilities |
+//! |---|---|---|
+//! | `payer_lsp` | module [`scenarios`] | the network itself (`net`) |
+//! | `payer` | module `payer` | `net/payer_io.rs`: the payer's final payload decoded, invoices to the payer captured and delivered one by one, release paths added to the LSP's `revoke_and_ack` (or kept in flight), the recipient's release over a given reply path |
+//! | `recipient` | module `recipient` | `net/recipient_io.rs`: crafted payments (final payload as the scenario says) and crafted `held_htlc_available` into the recipient |
+//! | `invoice_server` | module `server` | `net/server_io.rs`: an `invoice_request` sent to the server as the payer, and every onion message the server sends in answer |
 //!
 //! [`run_network`] builds a fresh in-process network of four real LDK 0.2.7
 //! `ChannelManager`s (with their `OnionMessenger`s) using
@@ -17,7 +29,7 @@
 //! `serve_static_invoice` / `static_invoice_persisted` messages, served from
 //! an in-memory store here).
 //!
-//! The scenario then drives the network through [`AsyncNet`]'s semantic
+//! A scenario then drives the network through [`AsyncNet`]'s semantic
 //! events ([`AsyncNet::pay_static_invoice`], [`AsyncNet::set_online`],
 //! [`AsyncNet::deliver_held_htlc_available_to_recipient`],
 //! [`AsyncNet::deliver_release`], [`AsyncNet::mine_blocks`],

@@ -529,6 +529,9 @@ pub struct AsyncNet<'a, 'b> {
     claimable: Vec<[u8; 32]>,
     /// State of the payer-role capabilities (module `payer_io`).
     payer_io: payer_io::PayerIo,
+    /// While `Some`, every onion message hop the pump hands on, as it was
+    /// handed on: (from, to, message) (module `server_io`).
+    om_log: Option<Vec<(usize, usize, OnionMessage)>>,
 }
 
 /// Builds the network, runs the scenario, drains and drops everything.
@@ -613,6 +616,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             deferred: Vec::new(),
             claimable: Vec::new(),
             payer_io: payer_io::PayerIo::default(),
+            om_log: None,
         }
     }
 
@@ -1379,6 +1383,9 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     .next_onion_message_for_peer(self.ids[j])
                 {
                     progress = true;
+                    if let Some(log) = &mut self.om_log {
+                        log.push((i, j, om.clone()));
+                    }
                     self.route_onion_message(i, j, om);
                 }
             }

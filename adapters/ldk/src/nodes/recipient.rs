@@ -406,28 +406,7 @@ fn code(c: u16) -> sc::FailureCode {
 
 #[cfg(test)]
 mod tests {
-    use super::super::scenarios::{run_scenario, ScenarioError};
-    use asyncpay_adapter::scenario::{judge, Scenario};
-
-    fn recipient_vector_scenarios(profile: &str) -> Vec<(String, Scenario)> {
-        let path = format!(
-            "{}/../../vectors/{profile}/scenarios.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(path).expect("read scenarios.json");
-        let doc: serde_json::Value = serde_json::from_str(&text).expect("parse scenarios.json");
-        doc["tests"]
-            .as_array()
-            .expect("tests")
-            .iter()
-            .filter(|t| t["input"]["role_under_test"] == "recipient")
-            .map(|t| {
-                let id = t["id"].as_str().expect("id").to_string();
-                let s = serde_json::from_value(t["input"].clone()).expect("scenario");
-                (id, s)
-            })
-            .collect()
-    }
+    use super::super::tests::run_vector_scenarios;
 
     /// Runs the vectors' recipient scenarios (both profiles) on the real
     /// network and judges the traces with the suite's judge.
@@ -435,16 +414,11 @@ mod tests {
     fn recipient_vector_scenarios_on_real_ldk() {
         let mut lines = Vec::new();
         for profile in ["bolts-pr1149", "ldk-0.2"] {
-            for (id, s) in recipient_vector_scenarios(profile) {
-                let line = match run_scenario(&s) {
-                    Ok(trace) => match judge(&s, &trace) {
-                        Ok(()) => format!("PASS {id}: {:?}", trace.trace),
-                        Err(f) => format!("FAIL {id}: {f}\n      trace: {:?}", trace.trace),
-                    },
-                    Err(ScenarioError::Unsupported(r)) => format!("UNSUPPORTED {id}: {r}"),
-                    Err(ScenarioError::Driver(e)) => format!("ERROR {id}: {e}"),
-                };
-                lines.push(line);
+            for j in run_vector_scenarios(profile, "recipient") {
+                lines.push(match &j.outcome {
+                    Ok((trace, Ok(()))) => format!("PASS {}: {:?}", j.id, trace.trace),
+                    _ => j.line(),
+                });
             }
         }
         let report = lines.join("\n");

@@ -1,13 +1,13 @@
-//! Typed release-semantics scenarios run on the real LDK network.
+//! Typed scenarios run on the real LDK network.
 //!
 //! [`run_scenario`] maps a scenario ([`asyncpay_adapter::scenario`]) to
-//! [`AsyncNet`] events and the network's observations
-//! back to the scenario's [`Action`](sc::Action)s, one trace entry per event step.
-//!
-//! `role_under_test: payer` is mapped in [`super::payer`]; here
-//! `role_under_test: payer_lsp`; the real payer,
-//! invoice server and recipient play the other roles. How the abstract
-//! events map:
+//! [`AsyncNet`] events and the network's observations back to the
+//! scenario's [`Action`](sc::Action)s, one trace entry per event step. It
+//! dispatches on `role_under_test`: `payer` is mapped in module `payer`,
+//! `recipient` in module `recipient`, `invoice_server` in module `server`
+//! (each documents its mapping), and `payer_lsp` here, with the real payer,
+//! invoice server and recipient playing the other roles. How the abstract
+//! events of a `payer_lsp` scenario map:
 //!
 //! | scenario event | on the real network |
 //! |---|---|

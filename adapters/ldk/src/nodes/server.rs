@@ -201,28 +201,8 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::run_vector_scenarios;
     use super::*;
-
-    fn scenarios(profile: &str) -> Vec<(String, serde_json::Value)> {
-        let path = format!(
-            "{}/../../vectors/{profile}/scenarios.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(path).expect("vectors");
-        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
-        v["tests"]
-            .as_array()
-            .expect("tests")
-            .iter()
-            .filter(|t| t["input"]["role_under_test"] == "invoice_server")
-            .map(|t| {
-                (
-                    t["id"].as_str().unwrap_or("").to_string(),
-                    t["input"].clone(),
-                )
-            })
-            .collect()
-    }
 
     /// Both server scenarios run on the real network; the first passes, the
     /// second fails its CHOICE (LDK answers a request for another offer sent
@@ -230,13 +210,11 @@ mod tests {
     #[test]
     fn server_vector_scenarios_on_real_ldk() {
         for profile in ["bolts-pr1149", "ldk-0.2"] {
-            let all = scenarios(profile);
+            let all = run_vector_scenarios(profile, "invoice_server");
             assert_eq!(all.len(), 2, "{profile}");
-            for (id, input) in all {
-                let s: sc::Scenario = serde_json::from_value(input.clone()).expect("scenario");
-                let view = run(&s).unwrap_or_else(|e| panic!("{id}: {e:?}"));
-                let v = serde_json::to_value(&view).expect("view");
-                let verdict = sc::judge_values(&input, &v);
+            for j in all {
+                let id = &j.id;
+                let (view, verdict) = j.outcome.unwrap_or_else(|e| panic!("{id}: {e:?}"));
                 match id.as_str() {
                     "server-replies-with-static-invoice-and-forwards-request" => {
                         assert!(verdict.is_ok(), "{id}: {verdict:?}\n{view:?}")

@@ -302,11 +302,15 @@ fn report() {
     println!("timeout: {timeout:#?}");
 }
 
-/// The payer's-LSP scenarios of the generated vectors (`vectors/ldk-0.2/scenarios.json`).
-fn lsp_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../vectors/ldk-0.2/scenarios.json"
+/// The scenarios of `vectors/<profile>/scenarios.json` whose
+/// `role_under_test` is `role` (as the JSON names it), with their ids.
+pub(super) fn vector_scenarios(
+    profile: &str,
+    role: &str,
+) -> Vec<(String, asyncpay_adapter::scenario::Scenario)> {
+    let path = format!(
+        "{}/../../vectors/{profile}/scenarios.json",
+        env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(path).expect("read scenarios.json");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("parse scenarios.json");
@@ -314,7 +318,7 @@ fn lsp_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario)>
         .as_array()
         .expect("tests")
         .iter()
-        .filter(|t| t["input"]["role_under_test"] == "payer_lsp")
+        .filter(|t| t["input"]["role_under_test"] == role)
         .map(|t| {
             let id = t["id"].as_str().expect("id").to_string();
             let s = serde_json::from_value(t["input"].clone()).expect("scenario");
@@ -323,24 +327,67 @@ fn lsp_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario)>
         .collect()
 }
 
+/// A vector scenario run on the real network and judged.
+pub(super) struct Judged {
+    /// The test id.
+    pub(super) id: String,
+    /// The scenario as run.
+    pub(super) scenario: asyncpay_adapter::scenario::Scenario,
+    /// The trace and the suite's judgement of it, or why there is no trace.
+    pub(super) outcome: Result<
+        (
+            asyncpay_adapter::scenario::TraceView,
+            Result<(), asyncpay_adapter::scenario::ScenarioFailure>,
+        ),
+        super::scenarios::ScenarioError,
+    >,
+}
+
+impl Judged {
+    /// One report line: `PASS id`, `FAIL id: failure` (with the trace),
+    /// `UNSUPPORTED id: reason` or `ERROR id: error`.
+    pub(super) fn line(&self) -> String {
+        use super::scenarios::ScenarioError;
+        let id = &self.id;
+        match &self.outcome {
+            Ok((_, Ok(()))) => format!("PASS {id}"),
+            Ok((trace, Err(f))) => format!("FAIL {id}: {f}\n      trace: {:?}", trace.trace),
+            Err(ScenarioError::Unsupported(r)) => format!("UNSUPPORTED {id}: {r}"),
+            Err(ScenarioError::Driver(e)) => format!("ERROR {id}: {e}"),
+        }
+    }
+}
+
+/// Runs the vectors' scenarios of `role` in `profile` (see
+/// [`vector_scenarios`]) on a fresh real network each and judges the traces
+/// with the suite's judge.
+pub(super) fn run_vector_scenarios(profile: &str, role: &str) -> Vec<Judged> {
+    use super::scenarios::run_scenario;
+    use asyncpay_adapter::scenario::judge;
+    vector_scenarios(profile, role)
+        .into_iter()
+        .map(|(id, scenario)| {
+            let outcome = run_scenario(&scenario).map(|trace| {
+                let verdict = judge(&scenario, &trace);
+                (trace, verdict)
+            });
+            Judged {
+                id,
+                scenario,
+                outcome,
+            }
+        })
+        .collect()
+}
+
 /// Runs the vectors' payer's-LSP scenarios on the real network and judges
 /// the traces with the suite's judge.
 #[test]
 fn lsp_vector_scenarios_on_real_ldk() {
-    use super::scenarios::{run_scenario, ScenarioError};
-    use asyncpay_adapter::scenario::judge;
-    let mut lines = Vec::new();
-    for (id, s) in lsp_vector_scenarios() {
-        let line = match run_scenario(&s) {
-            Ok(trace) => match judge(&s, &trace) {
-                Ok(()) => format!("PASS {id}"),
-                Err(f) => format!("FAIL {id}: {f}\n      trace: {:?}", trace.trace),
-            },
-            Err(ScenarioError::Unsupported(r)) => format!("UNSUPPORTED {id}: {r}"),
-            Err(ScenarioError::Driver(e)) => format!("ERROR {id}: {e}"),
-        };
-        lines.push(line);
-    }
+    let lines: Vec<String> = run_vector_scenarios("ldk-0.2", "payer_lsp")
+        .iter()
+        .map(Judged::line)
+        .collect();
     let report = lines.join("\n");
     println!("{report}");
     assert!(!report.contains("ERROR"), "{report}");
@@ -551,27 +598,6 @@ fn l_online_payer_waits_for_release_then_pays_once_without_hold() {
     assert!(payloads[0].invoice_request.is_some());
 }
 
-/// The payer scenarios of the generated vectors (`vectors/ldk-0.2/scenarios.json`).
-fn payer_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../vectors/ldk-0.2/scenarios.json"
-    );
-    let text = std::fs::read_to_string(path).expect("read scenarios.json");
-    let doc: serde_json::Value = serde_json::from_str(&text).expect("parse scenarios.json");
-    doc["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .filter(|t| t["input"]["role_under_test"] == "payer")
-        .map(|t| {
-            let id = t["id"].as_str().expect("id").to_string();
-            let s = serde_json::from_value(t["input"].clone()).expect("scenario");
-            (id, s)
-        })
-        .collect()
-}
-
 /// Runs the vectors' payer scenarios on the real network and judges the
 /// traces. For the two that fail on `distinct_paths` /
 /// `distinct_reply_paths`, the same trace is judged once more with only
@@ -579,40 +605,43 @@ fn payer_vector_scenarios() -> Vec<(String, asyncpay_adapter::scenario::Scenario
 /// diagnostic: the harness grades the scenario as written).
 #[test]
 fn payer_vector_scenarios_on_real_ldk() {
-    use super::scenarios::{run_scenario, ScenarioError};
+    use super::scenarios::ScenarioError;
     use asyncpay_adapter::scenario::{judge, Check, Step};
     let mut verdicts = Vec::new();
     let mut report = String::new();
-    for (id, s) in payer_vector_scenarios() {
-        let v = match run_scenario(&s) {
-            Ok(trace) => match judge(&s, &trace) {
-                Ok(()) => "PASS".to_string(),
-                Err(f) => {
-                    let mut relaxed = s.clone();
-                    for st in &mut relaxed.steps {
-                        if let Step::Expect(e) = st {
-                            if let Check::OnionMessageSent {
-                                distinct_paths,
-                                distinct_reply_paths,
-                                ..
-                            } = &mut e.check
-                            {
-                                *distinct_paths = false;
-                                *distinct_reply_paths = false;
-                            }
+    for Judged {
+        id,
+        scenario: s,
+        outcome,
+    } in run_vector_scenarios("ldk-0.2", "payer")
+    {
+        let v = match outcome {
+            Ok((_, Ok(()))) => "PASS".to_string(),
+            Ok((trace, Err(f))) => {
+                let mut relaxed = s.clone();
+                for st in &mut relaxed.steps {
+                    if let Step::Expect(e) = st {
+                        if let Check::OnionMessageSent {
+                            distinct_paths,
+                            distinct_reply_paths,
+                            ..
+                        } = &mut e.check
+                        {
+                            *distinct_paths = false;
+                            *distinct_reply_paths = false;
                         }
                     }
-                    let rest = match judge(&relaxed, &trace) {
-                        Ok(()) => "rest holds".to_string(),
-                        Err(g) => format!("rest: {g}"),
-                    };
-                    report.push_str(&format!(
-                        "{id}: {f}\n  {rest}\n  trace: {:?}\n",
-                        trace.trace
-                    ));
-                    format!("FAIL step {:?} {:?}; {rest}", f.step, f.level)
                 }
-            },
+                let rest = match judge(&relaxed, &trace) {
+                    Ok(()) => "rest holds".to_string(),
+                    Err(g) => format!("rest: {g}"),
+                };
+                report.push_str(&format!(
+                    "{id}: {f}\n  {rest}\n  trace: {:?}\n",
+                    trace.trace
+                ));
+                format!("FAIL step {:?} {:?}; {rest}", f.step, f.level)
+            }
             Err(ScenarioError::Unsupported(r)) => {
                 report.push_str(&format!("{id}: unsupported: {r}\n"));
                 "UNSUPPORTED".to_string()
@@ -681,9 +710,15 @@ fn m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage() 
         Ok((counts, first, net.summary()))
     });
     assert!(counts.0 >= 1 && counts.1 >= 1, "{counts:?}");
+    // Every invoice_request the payer sent (one per reply path) is answered
+    // twice: the server's static invoice and the recipient's fresh invoice.
+    assert_eq!(counts.0, counts.1, "{counts:?}");
     assert_eq!(first.payer_adds_hold_flags, vec![true]);
+    // The held HTLC stays at the LSP (no release): it reaches no recipient.
+    assert_eq!(first.lsp_forwards, 0);
     // The fresh invoice for the same payment is ignored: paid once.
     assert_eq!(second.payer_adds_hold_flags, vec![true]);
+    assert_eq!(second.lsp_forwards, 0);
     assert_eq!(
         second.held_htlc_available_sent,
         first.held_htlc_available_sent
@@ -723,6 +758,10 @@ fn m_static_then_fresh_invoice_paid_once_fresh_alone_without_hold_or_preimage() 
     assert_eq!(payloads[0].final_node, Some(Recipient));
     assert_eq!(payloads[0].preimage, None);
     assert_eq!(payloads[0].invoice_request, None);
+    // Not held: the recipient claims it with the fresh invoice's preimage,
+    // which the payer learns.
+    assert_eq!(s.recipient_claimed, 1, "{s:?}");
+    assert_eq!(s.preimage_consistent, Some(true), "{s:?}");
 
     // Release paths for that unheld HTLC in the LSP's revoke_and_ack (put
     // there by the driver; the real LSP sends none) are ignored: LDK uses

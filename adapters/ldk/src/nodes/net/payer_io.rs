@@ -12,7 +12,9 @@ use super::{hex32, step_err, AsyncNet, Captured, DriverError, NodeRole, OmKind, 
 
 use lightning::bitcoin::hashes::{sha256, Hash, HashEngine};
 use lightning::bitcoin::secp256k1::{PublicKey, Scalar};
-use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
+use lightning::blinded_path::message::{
+    AsyncPaymentsContext, BlindedMessagePath, MessageContext, NextMessageHop,
+};
 use lightning::blinded_path::{EmptyNodeIdLookUp, IntroductionNode};
 use lightning::ln::channelmanager::PendingHTLCRouting;
 use lightning::ln::msgs::{MessageSendEvent, OnionMessageHandler, RevokeAndACK, UpdateAddHTLC};
@@ -202,18 +204,8 @@ impl AsyncNet<'_, '_> {
             let Some(context) = self.release_path_context(path) else {
                 continue;
             };
-            let lsp = &self.nodes[1];
             for _ in 0..extra {
-                let p = BlindedMessagePath::new_with_dummy_hops(
-                    &[],
-                    self.ids[1],
-                    RELEASE_PATH_DUMMY_HOPS,
-                    lsp.keys_manager.get_receive_auth_key(),
-                    MessageContext::AsyncPayments(context.clone()),
-                    lsp.keys_manager,
-                    &self.secp,
-                );
-                added.push((*htlc_id, p));
+                added.push((*htlc_id, self.lsp_release_path(&context)));
             }
         }
         for (_, p) in &added {
@@ -229,9 +221,24 @@ impl AsyncNet<'_, '_> {
 
     // ----- helpers -----
 
+    /// A release path built as the LSP builds its own (channelmanager.rs
+    /// `path_for_release_held_htlc`): to the LSP, its receive auth key,
+    /// `context`, three dummy hops.
+    fn lsp_release_path(&self, context: &AsyncPaymentsContext) -> BlindedMessagePath {
+        let lsp = &self.nodes[1];
+        BlindedMessagePath::new_with_dummy_hops(
+            &[],
+            self.ids[1],
+            RELEASE_PATH_DUMMY_HOPS,
+            lsp.keys_manager.get_receive_auth_key(),
+            MessageContext::AsyncPayments(context.clone()),
+            lsp.keys_manager,
+            &self.secp,
+        )
+    }
+
     /// See [`AsyncNet::set_lsp_release_paths_for_unheld_htlc`].
     fn release_paths_for_unheld(&mut self, mut msg: RevokeAndACK) -> RevokeAndACK {
-        use lightning::blinded_path::message::AsyncPaymentsContext;
         use lightning::ln::channelmanager::InterceptId;
         let n = self.payer_io.unheld_release_paths;
         let Some(htlc_id) = self.payer_io.payloads.last().map(|p| p.htlc_id) else {
@@ -240,8 +247,7 @@ impl AsyncNet<'_, '_> {
         if n == 0 || self.payer_io.unheld_done.contains(&htlc_id) {
             return msg;
         }
-        let lsp = &self.nodes[1];
-        let Some(alias) = lsp
+        let Some(alias) = self.nodes[1]
             .node
             .list_channels()
             .into_iter()
@@ -263,15 +269,7 @@ impl AsyncNet<'_, '_> {
             htlc_id,
         };
         for _ in 0..n {
-            let p = BlindedMessagePath::new_with_dummy_hops(
-                &[],
-                self.ids[1],
-                RELEASE_PATH_DUMMY_HOPS,
-                lsp.keys_manager.get_receive_auth_key(),
-                MessageContext::AsyncPayments(context.clone()),
-                lsp.keys_manager,
-                &self.secp,
-            );
+            let p = self.lsp_release_path(&context);
             self.payer_io.added_release_paths.push(hex32(&p.encode()));
             msg.release_htlc_message_paths.push((htlc_id, p));
         }
@@ -285,10 +283,7 @@ impl AsyncNet<'_, '_> {
     /// The context the LSP reads back from one of its release paths: a
     /// `release_held_htlc` built towards it is peeled at the LSP (nothing
     /// is delivered).
-    fn release_path_context(
-        &self,
-        path: &BlindedMessagePath,
-    ) -> Option<lightning::blinded_path::message::AsyncPaymentsContext> {
+    fn release_path_context(&self, path: &BlindedMessagePath) -> Option<AsyncPaymentsContext> {
         let sender = &self.nodes[3];
         let om_path = OnionMessagePath {
             intermediate_nodes: vec![],
