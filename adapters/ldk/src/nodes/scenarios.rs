@@ -133,16 +133,8 @@ fn unsupported<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {
     Err(ScenarioError::Unsupported(msg.into()))
 }
 
+/// Checks a `payer_lsp` scenario only uses what the real peers can produce.
 fn check_supported(s: &sc::Scenario) -> Result<(), ScenarioError> {
-    if s.role_under_test != sc::Role::PayerLsp {
-        let role = serde_json::to_value(s.role_under_test)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| format!("{:?}", s.role_under_test));
-        return unsupported(format!(
-            "role under test {role}: only payer_lsp and payer are mapped to the LDK network so far"
-        ));
-    }
     let mut next_htlc = 0;
     for (i, step) in s.steps.iter().enumerate() {
         let sc::Step::Event(ev) = step else { continue };
