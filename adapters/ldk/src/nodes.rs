@@ -8,7 +8,7 @@
 //! | `role_under_test` | mapping | driver capabilities |
 //! |---|---|---|
 //! | `payer_lsp` | module [`scenarios`] | the network itself (`net`) |
-//! | `payer` | module `payer` | `net/payer_io.rs`: the payer's final payload decoded, invoices to the payer captured and delivered one by one, release paths added to the LSP's `revoke_and_ack` (or kept in flight), the recipient's release over a given reply path |
+//! | `payer` | module `payer` | `net/payer_io.rs`: the payer's final payload decoded, invoices to the payer captured and delivered one by one, release paths added to the LSP's `revoke_and_ack` (or kept in flight), the recipient's release over a given reply path, a static invoice of a given age served in place of the real one |
 //! | `recipient` | module `recipient` | `net/recipient_io.rs`: crafted payments (final payload as the scenario says) and crafted `held_htlc_available` into the recipient |
 //! | `invoice_server` | module `server` | `net/server_io.rs`: an `invoice_request` sent to the server as the payer, and every onion message the server sends in answer |
 //!
@@ -52,7 +52,9 @@
 //! LDK built with `std` (as here) reads the wall clock for some decisions,
 //! which simulated time cannot move: notably the payer's 7-day expiry of a
 //! pending async payment (`timer_tick_occurred` compares with
-//! `SystemTime::now()`; LDK's own test of it is ignored under `std`).
+//! `SystemTime::now()`; LDK's own test of it is ignored under `std`). A
+//! static invoice's age at the payer is reproduced instead in its
+//! `created_at` ([`AsyncNet::serve_aged_static_invoice`]).
 //! Block-height rules (the LSP's fail-back of a held HTLC) are fully
 //! simulated.
 //!

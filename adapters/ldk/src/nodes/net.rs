@@ -1610,15 +1610,18 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             } => match self.store.get(&(recipient_id, invoice_slot)).cloned() {
                 Some((inv, path)) => {
                     let r = self.nodes[i].node.respond_to_static_invoice_request(
-                        inv,
-                        reply_path,
+                        inv.clone(),
+                        reply_path.clone(),
                         invoice_request,
                         path,
                     );
-                    TraceEntry::Other {
-                        node,
-                        what: format!("StaticInvoiceRequested, answered: {}", r.is_ok()),
-                    }
+                    let what = match r {
+                        Err(e) => self
+                            .payer_io_answer_refused(i, &inv, reply_path, &format!("{e:?}"))
+                            .unwrap_or_else(|| "StaticInvoiceRequested, answered: false".into()),
+                        Ok(()) => "StaticInvoiceRequested, answered: true".into(),
+                    };
+                    TraceEntry::Other { node, what }
                 }
                 None => TraceEntry::Other {
                     node,

@@ -11,6 +11,7 @@
 //! | the same, after a fresh invoice (HTLC without `hold_htlc`) | the driver puts n paths, built as the LSP would for a held HTLC, in the LSP's real `revoke_and_ack` (which has none) |
 //! | no `revoke_and_ack` event, the payer holding a static invoice's HTLC | the LSP's real `revoke_and_ack` with its release path (and every LSP → payer channel message after it) stays in flight until the scenario's steps are done |
 //! | `onion_message` `release_held_htlc` from the recipient over the payer's own reply path (`own{step, index}`) | the recipient comes online, is handed the captured `held_htlc_available` that carries that reply path, and its genuine `release_held_htlc` is delivered |
+//! | `time_passes` between the `pay_offer` and the `static_invoice` that answers it | nothing on the network: its effect is in the static invoice's age. LDK's payer compares the invoice's `created_at` (+ relative expiry) with the wall clock (ln/outbound_payment.rs:1177-1183), so before `pay_offer` the driver puts in the server's store, in place of the real invoice, one the recipient's keys sign for an offer the driver builds with them, whose `created_at` is the wall clock minus the scenario's age at arrival (`initial.time` + the time passed − `created_at`), with the scenario's relative expiry (none: LDK's default of 14 days); the payer pays that offer, and the invoice is captured on its way and delivered at the `static_invoice` step (`net/payer_io.rs` `serve_aged_static_invoice`). LDK's server refuses to send an expired invoice (offers/flow.rs:1160-1163); the driver, playing the server, then sends it over the payer's reply path itself. After the delivery the payer must either have abandoned the payment with `PaymentExpired` or sent an HTLC (judged by the scenario); anything else (the invoice not delivered, rejected for another reason) is a driver error, never a pass |
 //!
 //! The real server answers within the `pay_offer` settle, and the LSP's
 //! `revoke_and_ack` follows in the same settle, so the payer's actions are
@@ -34,7 +35,7 @@
 //! | payer-release-paths-for-unheld-htlc-ignored | pass (paths put there by the driver) |
 //! | payer-online-waits-for-release | expected failure (CHOICE): 2 reply paths × 2 message paths = 4 `held_htlc_available`, over repeated paths; every other expectation holds |
 //! | payer-sends-two-held-htlc-available-with-unique-reply-paths | expected failure (MUST): one `held_htlc_available` per (release path, message path) pair, 4 messages over repeated paths and reply paths; every other expectation holds |
-//! | payer-expired-static-invoice-not-paid | unsupported: 15 days cannot pass on LDK's wall clock |
+//! | payer-expired-static-invoice-not-paid | pass (the invoice arrives 15 days + 1 h old; the payer abandons the payment with `PaymentExpired` and sends no HTLC) |
 //! | payer-static-and-fresh-invoice-paid-once | pass (the real static invoice has one message path, not two: see `recipient_paths_via_server_only` below; no check of this scenario depends on it) |
 
 use super::scenarios::ScenarioError;
@@ -59,6 +60,7 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
     let mut answered = false;
     let mut fresh = false;
     let mut raa = false;
+    let mut elapsed: Option<u64> = None;
     for (i, step) in s.steps.iter().enumerate() {
         let sc::Step::Event(ev) = step else { continue };
         match ev {
@@ -85,6 +87,20 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                     },
                 reply_path: None,
             } if !answered && pay_step.is_some() && *step == pay_step.unwrap_or(0) => {
+                if elapsed.is_some() {
+                    if inv.created_at > s.initial.time {
+                        return unsupported(format!(
+                            "step {i}: created_at {} is after the scenario's start {}: the \
+                             driver reproduces an invoice's age, not a future created_at",
+                            inv.created_at, s.initial.time
+                        ));
+                    }
+                    if fresh {
+                        return unsupported(format!(
+                            "step {i}: time passing with a fresh invoice is not mapped"
+                        ));
+                    }
+                }
                 if inv.message_paths.len() > 2 {
                     return unsupported(format!(
                         "step {i}: the real recipient's static invoice has at most 2 \
@@ -103,7 +119,11 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                         tampered: false,
                     },
                 reply_path: None,
-            } if !fresh && pay_step.is_some() && *step == pay_step.unwrap_or(0) => {
+            } if !fresh
+                && elapsed.is_none()
+                && pay_step.is_some()
+                && *step == pay_step.unwrap_or(0) =>
+            {
                 fresh = true;
             }
             sc::Event::RevokeAndAck {
@@ -144,9 +164,18 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                 },
                 reply_path: None,
             } if answered => {}
+            sc::Event::TimePasses { seconds }
+                if pay_step.is_some() && !answered && !fresh && elapsed.is_none() =>
+            {
+                // Between the invoice_request and the static invoice that
+                // answers it: reproduced as the invoice's age at arrival.
+                elapsed = Some(*seconds);
+            }
             sc::Event::TimePasses { .. } => {
                 return unsupported(format!(
-                    "step {i}: time passing cannot be reproduced for LDK's payer: it compares \
+                    "step {i}: time passing is mapped only between the pay_offer and the \
+                     static_invoice that answers it (as the invoice's age); elsewhere it \
+                     cannot be reproduced for LDK's payer: it compares \
                      the static invoice's created_at + relative_expiry with the wall clock \
                      (outbound_payment.rs:1177-1178 with channelmanager.rs:13402-13408, \
                      SystemTime::now() under `std`), and the real recipient stamps created_at \
@@ -164,12 +193,50 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
     if !answered && !fresh {
         return unsupported("no static_invoice or invoice answers the pay_offer");
     }
+    if elapsed.is_some() && !answered {
+        return unsupported("time passes, but no static_invoice answers the pay_offer");
+    }
     Ok(())
+}
+
+/// The age (seconds) of the scenario's static invoice when it reaches the
+/// payer, if time passes between the `pay_offer` and that invoice
+/// (`initial.time` + the seconds passed before it − its `created_at`).
+fn static_invoice_age(s: &sc::Scenario) -> Option<(u64, Option<u64>)> {
+    let mut elapsed = None;
+    for st in &s.steps {
+        match st {
+            sc::Step::Event(sc::Event::TimePasses { seconds }) => {
+                elapsed = Some(elapsed.unwrap_or(0) + seconds)
+            }
+            sc::Step::Event(sc::Event::OnionMessage {
+                message: sc::OnionMessage::StaticInvoice(inv),
+                ..
+            }) => {
+                return elapsed.map(|e| {
+                    (
+                        (s.initial.time + e).saturating_sub(inv.created_at),
+                        inv.relative_expiry,
+                    )
+                })
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Runs a `role_under_test: payer` scenario; returns the payer's trace.
 pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
     check(s)?;
+    let aged = static_invoice_age(s);
+    if let Some((_, Some(rel))) = aged {
+        return unsupported(format!(
+            "the static invoice has relative_expiry {rel}: the driver builds the aged invoice \
+             without one (LDK's default applies)"
+        ));
+    }
+    let aged = aged.map(|(age, _)| age);
     let nodes = &s.initial.nodes;
     let inv_paths = s
         .steps
@@ -278,12 +345,16 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                     m.payment = payment.clone();
                     m.offer = offer.clone();
                     m.amount = *amount_msat;
+                    if let Some(age) = aged {
+                        net.serve_aged_static_invoice(std::time::Duration::from_secs(age))?;
+                    }
                     let from = net.observations().trace.len();
-                    if fresh {
+                    let capture = fresh || aged.is_some();
+                    if capture {
                         net.set_capture_invoices_to_payer(true);
                     }
                     net.pay_static_invoice(*amount_msat)?;
-                    if fresh {
+                    if capture {
                         net.set_capture_invoices_to_payer(false);
                     }
                     m.refresh(net);
@@ -344,9 +415,43 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                         } => Some(OmKind::Invoice),
                         _ => None,
                     };
-                    if let (true, Some(kind)) = (fresh, kind) {
+                    if let (true, Some(kind)) = (fresh || aged.is_some(), kind) {
                         let from = net.observations().trace.len();
-                        if !net.deliver_captured_invoice_to_payer(kind.clone())? {
+                        let delivered = net.deliver_captured_invoice_to_payer(kind.clone())?;
+                        if aged.is_some() {
+                            // Not vacuous: the payer got the aged invoice and
+                            // either abandoned the payment as expired or sent
+                            // an HTLC (which the scenario judges).
+                            let after = &net.observations().trace[from..];
+                            let expired = after.iter().any(|e| {
+                                matches!(e, TraceEntry::PaymentFailed { reason }
+                                    if reason.contains("PaymentExpired"))
+                            });
+                            let paid = after.iter().any(|e| {
+                                matches!(
+                                    e,
+                                    TraceEntry::UpdateAdd {
+                                        from: NodeRole::Payer,
+                                        ..
+                                    }
+                                )
+                            });
+                            if !delivered || !(expired || paid) {
+                                return Err(super::DriverError::Step(format!(
+                                    "step {i}: the aged static invoice (age {}s) {}; the payer \
+                                     neither abandoned the payment with PaymentExpired nor \
+                                     sent an HTLC (trace after delivery: {:?})",
+                                    aged.unwrap_or(0),
+                                    if delivered {
+                                        "was delivered"
+                                    } else {
+                                        "never reached the payer"
+                                    },
+                                    after
+                                )));
+                            }
+                        }
+                        if !delivered {
                             return Ok(Err(format!(
                                 "step {i}: the real network produced no {kind:?} for the payer \
                                  (the recipient did not answer the forwarded invoice_request)"

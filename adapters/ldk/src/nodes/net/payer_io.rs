@@ -2,7 +2,8 @@
 //! final onion payload, remembering what the payer sent and received over
 //! onion messages, adding release paths to the LSP's `revoke_and_ack`, and
 //! answering the payer's own `held_htlc_available` with the recipient's
-//! genuine `release_held_htlc`.
+//! genuine `release_held_htlc`, and serving the payer a static invoice of a
+//! given age ([`AsyncNet::serve_aged_static_invoice`]).
 //!
 //! The pump calls three hooks (`payer_io_saw_onion_message`,
 //! `payer_io_saw_update_add`, `payer_io_edit_raa`); everything else is
@@ -19,9 +20,12 @@ use lightning::blinded_path::{EmptyNodeIdLookUp, IntroductionNode};
 use lightning::ln::channelmanager::PendingHTLCRouting;
 use lightning::ln::msgs::{MessageSendEvent, OnionMessageHandler, RevokeAndACK, UpdateAddHTLC};
 use lightning::ln::onion_payment::peel_payment_onion;
+use lightning::offers::nonce::Nonce;
+use lightning::offers::offer::{Offer, OfferBuilder};
+use lightning::offers::static_invoice::{StaticInvoice, StaticInvoiceBuilder};
 use lightning::onion_message::async_payments::{AsyncPaymentsMessage, ReleaseHeldHtlc};
 use lightning::onion_message::messenger::{
-    create_onion_message, Destination, OnionMessagePath, PeeledOnion,
+    create_onion_message, Destination, OnionMessagePath, PeeledOnion, Responder,
 };
 use lightning::onion_message::offers::OffersMessage;
 use lightning::sign::{NodeSigner, Recipient};
@@ -81,6 +85,9 @@ pub(super) struct PayerIo {
     raa_in_flight: bool,
     /// Those in flight.
     in_flight: Vec<MessageSendEvent>,
+    /// The aged static invoice the driver put in the server's store, if any
+    /// (see [`AsyncNet::serve_aged_static_invoice`]).
+    aged: Option<StaticInvoice>,
 }
 
 /// `next_hop_pubkey` of onion_utils.rs (crate-private): the next blinding
@@ -164,6 +171,35 @@ impl AsyncNet<'_, '_> {
         }
         self.payer_io.in_flight.push(ev);
         None
+    }
+
+    /// The invoice server's answer to a `StaticInvoiceRequested` it could not
+    /// answer itself: if `inv` is the driver's aged static invoice, LDK's
+    /// server refuses to send it (offers/flow.rs:1160-1163
+    /// `enqueue_static_invoice`: `AlreadyExpired`, read on the wall clock)
+    /// after forwarding the `invoice_request` to the recipient; the driver,
+    /// playing the server, sends it over the payer's reply path itself (as
+    /// `enqueue_static_invoice` would: `responder.respond()`). Returns what
+    /// it did, or None if `inv` is not the aged invoice.
+    pub(super) fn payer_io_answer_refused(
+        &mut self,
+        server: usize,
+        inv: &StaticInvoice,
+        responder: Responder,
+        refused: &str,
+    ) -> Option<String> {
+        if self.payer_io.aged.as_ref() != Some(inv) {
+            return None;
+        }
+        let r = self.nodes[server].onion_messenger.send_onion_message(
+            OffersMessage::StaticInvoice(inv.clone()),
+            responder.respond().into_instructions(),
+        );
+        Some(format!(
+            "StaticInvoiceRequested: LDK's server refused the aged invoice ({refused}); \
+             the driver sent it over the reply path: {}",
+            r.is_ok()
+        ))
     }
 
     /// Keeps an onion message `payer_io_saw_onion_message` chose to capture.
@@ -521,6 +557,92 @@ impl AsyncNet<'_, '_> {
             .handle_onion_message(self.ids[from], &om);
         self.settle()?;
         Ok(true)
+    }
+
+    /// Puts in the invoice server's store, in place of the recipient's real
+    /// static invoice, one that is `age` old, as if the recipient had
+    /// registered it that long ago; the recipient's offer becomes the one it
+    /// answers. Returns that offer.
+    ///
+    /// LDK stamps `created_at` with the wall clock (offers/flow.rs:196-203)
+    /// and its payer compares it with the wall clock
+    /// (ln/outbound_payment.rs:1177-1183), so the invoice's age when it
+    /// reaches the payer is set here, in `created_at`.
+    ///
+    /// The invoice `S` is built as the recipient builds its own
+    /// (offers/flow.rs:881-890 `StaticInvoiceBuilder::for_offer_using_derived_keys`,
+    /// `allow_mpp`), with the recipient's expanded key, its real invoice's
+    /// payment and message paths, `created_at = now - age`, and no
+    /// `relative_expiry` (so LDK's default applies: 14 days,
+    /// offers/static_invoice.rs:53). It must answer an offer whose signing
+    /// key the recipient derives from a nonce; LDK drops the nonce of the
+    /// real offer (offers/offer.rs:430-457: no metadata when there are
+    /// blinded paths), so the driver builds that offer `O` itself with
+    /// `OfferBuilder::deriving_signing_pubkey` (the recipient's node id and
+    /// expanded key, a fresh nonce from its entropy source), the real
+    /// offer's chain and blinded paths (to the invoice server, with the
+    /// recipient's `(recipient_id, slot)` context). `S` replaces the real
+    /// invoice at the store entry whose offer paths are the real offer's.
+    pub fn serve_aged_static_invoice(
+        &mut self,
+        age: std::time::Duration,
+    ) -> Result<Offer, DriverError> {
+        self.note(format!("serve_aged_static_invoice({}s)", age.as_secs()));
+        let Some(real) = self.offer.clone() else {
+            return step_err("no offer");
+        };
+        let Some((key, (real_inv, invreq_path))) = self
+            .store
+            .iter()
+            .find(|(_, (inv, _))| inv.offer_message_paths() == real.paths())
+            .map(|(k, v)| (k.clone(), v.clone()))
+        else {
+            return step_err("the invoice server stores no static invoice for the real offer");
+        };
+        let recipient = &self.nodes[3];
+        let expanded_key = recipient.keys_manager.get_expanded_key();
+        let nonce = Nonce::from_entropy_source(recipient.keys_manager);
+        let mut builder =
+            OfferBuilder::deriving_signing_pubkey(self.ids[3], &expanded_key, nonce, &self.secp);
+        let chains = real.chains();
+        if let Some(network) = [
+            lightning::bitcoin::Network::Bitcoin,
+            lightning::bitcoin::Network::Testnet,
+            lightning::bitcoin::Network::Signet,
+            lightning::bitcoin::Network::Regtest,
+        ]
+        .into_iter()
+        .find(|n| {
+            chains.first()
+                == Some(&lightning::bitcoin::constants::ChainHash::using_genesis_block(*n))
+        }) {
+            builder = builder.chain(network);
+        }
+        for p in real.paths() {
+            builder = builder.path(p.clone());
+        }
+        let offer = builder
+            .build()
+            .map_err(|e| DriverError::Step(format!("aged offer: {e:?}")))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| DriverError::Step("wall clock before 1970".into()))?;
+        let created_at = now.saturating_sub(age);
+        let inv = StaticInvoiceBuilder::for_offer_using_derived_keys(
+            &offer,
+            real_inv.payment_paths().to_vec(),
+            real_inv.message_paths().to_vec(),
+            created_at,
+            &expanded_key,
+            nonce,
+            &self.secp,
+        )
+        .and_then(|b| b.allow_mpp().build_and_sign(&self.secp))
+        .map_err(|e| DriverError::Step(format!("aged static invoice: {e:?}")))?;
+        self.store.insert(key, (inv.clone(), invreq_path));
+        self.payer_io.aged = Some(inv);
+        self.offer = Some(offer.clone());
+        Ok(offer)
     }
 
     /// The recipient answers a `held_htlc_available` whose reply path is
