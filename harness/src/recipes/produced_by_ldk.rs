@@ -36,8 +36,9 @@
 //! past the expiry LDK was asked to write.
 
 use super::static_invoice::{
-    R_CHAIN_BTC, R_CREATED, R_EXP_2W, R_EXP_DEF, R_EXP_REL, R_LEAVES, R_MSG_REQ, R_MSG_TWO, R_NODE,
-    R_NODE_ISSUER, R_PATHS, R_PAY_COUNT, R_PAY_REQ, R_SIG, R_SIG_ELEMENTS, R_TAG,
+    decode_vector, R_CHAIN_BTC, R_CREATED, R_EXP_2W, R_EXP_DEF, R_EXP_REL, R_LEAVES, R_MSG_REQ,
+    R_MSG_TWO, R_NODE, R_NODE_ISSUER, R_PATHS, R_PAY_COUNT, R_PAY_REQ, R_SIG, R_SIG_ELEMENTS,
+    R_TAG,
 };
 use crate::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::BlindedPathView;
@@ -188,31 +189,6 @@ impl Built {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn test(
-    id: String,
-    description: String,
-    requirements: &[&str],
-    flags: &[&str],
-    result: Verdict,
-    input: Value,
-    expected: Expected,
-    intermediates: Option<Value>,
-) -> TestVector {
-    TestVector {
-        id,
-        description,
-        requirements: requirements.iter().map(|s| s.to_string()).collect(),
-        flags: flags.iter().map(|s| s.to_string()).collect(),
-        result,
-        op: "static_invoice.decode".into(),
-        input,
-        expected,
-        intermediates,
-        comment: String::new(),
-    }
-}
-
 fn accept_test(b: &Built, p: &Profile) -> TestVector {
     let mut reqs = vec![
         R_SIG,
@@ -267,7 +243,7 @@ fn accept_test(b: &Built, p: &Profile) -> TestVector {
         description.push_str(&format!(" Acceptable: {}.", notes.join("; ")));
     }
     let view = serde_json::to_value(b.view(p)).expect("views serialise");
-    test(
+    decode_vector(
         b.name.clone(),
         description,
         &reqs,
@@ -279,6 +255,7 @@ fn accept_test(b: &Built, p: &Profile) -> TestVector {
             reason: None,
         },
         Some(b.intermediates()),
+        String::new(),
     )
 }
 
@@ -293,7 +270,7 @@ fn reject_test(
     now: u64,
     reason: ReasonClass,
 ) -> TestVector {
-    test(
+    decode_vector(
         format!("{}-{suffix}", b.name),
         description,
         requirements,
@@ -305,6 +282,7 @@ fn reject_test(
             reason: Some(reason),
         },
         None,
+        String::new(),
     )
 }
 

@@ -227,6 +227,33 @@ struct Gen<'a> {
     tests: Vec<TestVector>,
 }
 
+/// A `static_invoice.decode` vector (shared with the `produced_by_ldk` recipe).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn decode_vector(
+    id: String,
+    description: String,
+    requirements: &[&str],
+    flags: &[&str],
+    result: Verdict,
+    input: Value,
+    expected: Expected,
+    intermediates: Option<Value>,
+    comment: String,
+) -> TestVector {
+    TestVector {
+        id,
+        description,
+        requirements: requirements.iter().map(|s| s.to_string()).collect(),
+        flags: flags.iter().map(|s| s.to_string()).collect(),
+        result,
+        op: "static_invoice.decode".into(),
+        input,
+        expected,
+        intermediates,
+        comment,
+    }
+}
+
 impl Gen<'_> {
     #[allow(clippy::too_many_arguments)]
     fn push(
@@ -241,18 +268,17 @@ impl Gen<'_> {
         intermediates: Option<Value>,
         comment: &str,
     ) {
-        self.tests.push(TestVector {
-            id: id.into(),
-            description: description.into(),
-            requirements: requirements.iter().map(|s| s.to_string()).collect(),
-            flags: flags.iter().map(|s| s.to_string()).collect(),
+        self.tests.push(decode_vector(
+            id.into(),
+            description.into(),
+            requirements,
+            flags,
             result,
-            op: "static_invoice.decode".into(),
             input,
             expected,
             intermediates,
-            comment: comment.into(),
-        });
+            comment.into(),
+        ));
     }
 
     /// A decode test that must (valid) or may (acceptable) be accepted with the declared view.
