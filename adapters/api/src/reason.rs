@@ -1,9 +1,10 @@
 //! Why an input was rejected, as a class every implementation can map to.
 //!
-//! Vectors name the class an `invalid` input must be rejected with. A
-//! rejection with another class still counts as a rejection; the harness
-//! reports the class mismatch separately, so implementations are not failed
-//! for ordering their checks differently.
+//! Vectors name the class an `invalid` input must be rejected with (and,
+//! where more than one class shows the same defect, the others that confirm
+//! it). A rejection with another class is reported as *rejected for another
+//! reason*, apart from passes; [`ReasonClass::Internal`] is never a verdict
+//! on the input at all. The harness's `compare` module holds the full rule.
 
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +105,14 @@ pub enum ReasonClass {
     InvalidEncryptedData,
 
     // --- Anything else ---
-    /// The adapter failed in a way that is not a verdict on the input.
+    /// The implementation rejected the input without saying why (its API
+    /// answers a bare error, or its message names no rule). A verdict on the
+    /// input, but one that cannot confirm which defect was found: an
+    /// `invalid` vector rejected this way is *rejected for another reason*,
+    /// never a plain pass.
+    Unspecified,
+    /// The adapter failed in a way that is not a verdict on the input (a
+    /// caught panic, an input it could not even hand to the implementation).
+    /// Never a pass: the harness grades it as an error of the trial.
     Internal,
 }
