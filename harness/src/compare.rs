@@ -110,8 +110,9 @@ pub enum Judgement {
         /// Whether the adapter accepted (else it rejected).
         accepted: bool,
     },
-    /// An `invalid` test rejected, but with another reason class than the vector names.
-    ReasonMismatch {
+    /// An `invalid` test rejected, but for a reason class that does not show
+    /// the targeted defect: not a pass, not a failure, counted apart.
+    OtherReason {
         /// The class the vector names.
         expected: ReasonClass,
         /// The class the adapter gave.
@@ -121,11 +122,49 @@ pub enum Judgement {
     },
     /// The outcome does not conform.
     Fail(Mismatch),
+    /// The adapter answered [`ReasonClass::Internal`]: no verdict on the
+    /// input at all, an error of the trial.
+    Internal {
+        /// The adapter's detail.
+        detail: String,
+    },
     /// The adapter cannot perform the operation.
     Unsupported {
         /// Why, in the adapter's words.
         reason: String,
     },
+}
+
+/// The shape of a failure, as data an expected-failures entry can match
+/// (see [`crate::expected::FailureShape`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Observed {
+    /// An `invalid` test was accepted.
+    Accepted,
+    /// The input was rejected with this class (a `valid` or `acceptable`
+    /// test, or an `invalid` one whose defect was never reached).
+    Rejected {
+        /// The class.
+        reason: ReasonClass,
+    },
+    /// Accepted, with a view that differs at these JSON paths.
+    ViewDiffers {
+        /// The paths, as [`Difference::path`] names them.
+        paths: Vec<String>,
+    },
+    /// A scenario whose expectations failed.
+    Scenario {
+        /// The steps of the failed expectations themselves, in order (a
+        /// failure with no step, a malformed scenario or trace, is not
+        /// listed; a `must_not` is named by its own step, not the event's).
+        steps: Vec<usize>,
+    },
+    /// The adapter panicked or did not answer in time.
+    Crashed,
+    /// A check of the suite's own (an upstream case the reference does not
+    /// reproduce): no expected-failures entry can waive it.
+    Other,
 }
 
 /// How an outcome failed to conform.
@@ -139,9 +178,35 @@ pub struct Mismatch {
     pub differences: Vec<Difference>,
     /// The adapter's own words (rejection detail), if any.
     pub detail: String,
+    /// The failure as data.
+    pub observed: Observed,
 }
 
+/// Reason classes that say an implementation does not know a number
+/// (a TLV type, a feature bit). An `invalid` vector breaks one rule and is
+/// valid otherwise, so every even type and required feature in it is defined
+/// by its profile: rejected for one of these, when the vector targets
+/// something else, the implementation never reached the targeted defect.
+pub const UNKNOWN_NUMBER_REASONS: [ReasonClass; 2] = [
+    ReasonClass::UnknownEvenType,
+    ReasonClass::UnknownRequiredFeature,
+];
+
 /// Apply a test's verdict and expectation to an outcome.
+///
+/// The rules:
+/// - `unsupported` is a skip, whatever the verdict;
+/// - an [`ReasonClass::Internal`] rejection is an error of the trial, never
+///   a pass (nor an acceptable rejection);
+/// - `valid`: accepted with exactly the expected view; any rejection fails;
+/// - `invalid`: a rejection whose class shows the targeted defect
+///   ([`Expected::confirmed_by`]: `expected.reason` or one of
+///   `expected.also_reasons`) passes; a rejection for an unknown number
+///   ([`UNKNOWN_NUMBER_REASONS`]) the vector does not name fails, since the
+///   defect was never reached; any other class is
+///   [`Judgement::OtherReason`]; acceptance fails;
+/// - `acceptable`: a rejection, or acceptance with the expected view (if
+///   given), both conform.
 pub fn judge(verdict: Verdict, expected: &Expected, outcome: &Outcome) -> Judgement {
     let view_check = |view: &Value| -> Option<Mismatch> {
         let want = expected.view.as_ref()?;
@@ -152,13 +217,23 @@ pub fn judge(verdict: Verdict, expected: &Expected, outcome: &Outcome) -> Judgem
                 "accepted, with a view that differs in {} place(s)",
                 differences.len()
             ),
+            observed: Observed::ViewDiffers {
+                paths: differences.iter().map(|d| d.path.clone()).collect(),
+            },
             differences,
             detail: String::new(),
         })
     };
+    let wanted = || match expected.reason {
+        Some(c) => format!("rejected ({})", reason_name(c)),
+        None => "rejected".into(),
+    };
     match (verdict, outcome) {
         (_, Outcome::Unsupported { reason }) => Judgement::Unsupported {
             reason: reason.clone(),
+        },
+        (_, Outcome::Rejected(r)) if r.reason == ReasonClass::Internal => Judgement::Internal {
+            detail: r.detail.clone(),
         },
         (Verdict::Valid, Outcome::Accepted { view }) => match view_check(view) {
             None => Judgement::Pass,
@@ -169,23 +244,37 @@ pub fn judge(verdict: Verdict, expected: &Expected, outcome: &Outcome) -> Judgem
             actual: format!("rejected ({})", reason_name(r.reason)),
             differences: Vec::new(),
             detail: r.detail.clone(),
+            observed: Observed::Rejected { reason: r.reason },
         }),
         (Verdict::Invalid, Outcome::Accepted { view }) => Judgement::Fail(Mismatch {
-            expected: match expected.reason {
-                Some(c) => format!("rejected ({})", reason_name(c)),
-                None => "rejected".into(),
-            },
+            expected: wanted(),
             actual: format!("accepted, with view {}", show_value(view)),
             differences: Vec::new(),
             detail: String::new(),
+            observed: Observed::Accepted,
         }),
-        (Verdict::Invalid, Outcome::Rejected(r)) => match expected.reason {
-            Some(want) if want != r.reason => Judgement::ReasonMismatch {
-                expected: want,
-                actual: r.reason,
+        (Verdict::Invalid, Outcome::Rejected(r)) if expected.confirmed_by(r.reason) => {
+            Judgement::Pass
+        }
+        (Verdict::Invalid, Outcome::Rejected(r)) if UNKNOWN_NUMBER_REASONS.contains(&r.reason) => {
+            Judgement::Fail(Mismatch {
+                expected: wanted(),
+                actual: format!(
+                    "rejected ({}): the vector is valid but for its targeted defect, so every \
+                     number in it is the profile's; the implementation does not know one of \
+                     them and never reached the defect",
+                    reason_name(r.reason)
+                ),
+                differences: Vec::new(),
                 detail: r.detail.clone(),
-            },
-            _ => Judgement::Pass,
+                observed: Observed::Rejected { reason: r.reason },
+            })
+        }
+        (Verdict::Invalid, Outcome::Rejected(r)) => Judgement::OtherReason {
+            // An invalid test always names its reason (checked on load).
+            expected: expected.reason.unwrap_or(ReasonClass::Unspecified),
+            actual: r.reason,
+            detail: r.detail.clone(),
         },
         (Verdict::Acceptable, Outcome::Accepted { view }) => match view_check(view) {
             None => Judgement::Acceptable { accepted: true },
@@ -246,15 +335,16 @@ mod tests {
     }
 
     #[test]
-    fn judge_invalid_with_other_class_is_a_mismatch_not_a_failure() {
+    fn judge_invalid_with_other_class_is_another_reason_not_a_pass() {
         let exp = Expected {
             view: None,
             reason: Some(ReasonClass::Truncated),
+            also_reasons: Vec::new(),
         };
         let out = Outcome::Rejected(Rejection::new(ReasonClass::InvalidValue, "x"));
         assert!(matches!(
             judge(Verdict::Invalid, &exp, &out),
-            Judgement::ReasonMismatch {
+            Judgement::OtherReason {
                 expected: ReasonClass::Truncated,
                 actual: ReasonClass::InvalidValue,
                 ..
@@ -262,5 +352,53 @@ mod tests {
         ));
         let out = Outcome::Rejected(Rejection::new(ReasonClass::Truncated, "x"));
         assert_eq!(judge(Verdict::Invalid, &exp, &out), Judgement::Pass);
+    }
+
+    fn invalid(reason: ReasonClass, also: Vec<ReasonClass>) -> Expected {
+        Expected {
+            view: None,
+            reason: Some(reason),
+            also_reasons: also,
+        }
+    }
+
+    #[test]
+    fn an_internal_rejection_is_never_a_pass() {
+        let out = Outcome::Rejected(Rejection::new(ReasonClass::Internal, "caught a panic"));
+        let exp = invalid(ReasonClass::Truncated, vec![]);
+        for v in [Verdict::Invalid, Verdict::Acceptable, Verdict::Valid] {
+            assert!(
+                matches!(judge(v, &exp, &out), Judgement::Internal { .. }),
+                "{v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_number_for_another_defect_fails_and_also_reasons_confirm() {
+        let exp = invalid(
+            ReasonClass::InvalidSignature,
+            vec![ReasonClass::InvalidValue],
+        );
+        let unknown = Outcome::Rejected(Rejection::new(ReasonClass::UnknownEvenType, "type 178"));
+        match judge(Verdict::Invalid, &exp, &unknown) {
+            Judgement::Fail(m) => assert_eq!(
+                m.observed,
+                Observed::Rejected {
+                    reason: ReasonClass::UnknownEvenType
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
+        let also = Outcome::Rejected(Rejection::new(ReasonClass::InvalidValue, "x"));
+        assert_eq!(judge(Verdict::Invalid, &exp, &also), Judgement::Pass);
+        let bare = Outcome::Rejected(Rejection::new(ReasonClass::Unspecified, "Err(())"));
+        assert!(matches!(
+            judge(Verdict::Invalid, &exp, &bare),
+            Judgement::OtherReason { .. }
+        ));
+        // A vector that targets the unknown number itself passes on it.
+        let exp = invalid(ReasonClass::UnknownEvenType, vec![]);
+        assert_eq!(judge(Verdict::Invalid, &exp, &unknown), Judgement::Pass);
     }
 }

@@ -26,8 +26,8 @@
 //! or as libtest-mimic trials in its own `tests/` (see [`trials()`]).
 //!
 //! Modules: [`runner`] (load, plan, execute under timeout and
-//! `catch_unwind`, grade), [`compare`] (verdicts and JSON diffs with paths),
-//! [`grading`] (requirement levels), [`expected`] (expected-failures lists),
+//! `catch_unwind`), [`results`] (statuses, counts, the report), [`compare`] (verdicts and JSON diffs with paths),
+//! [`grading`] (requirement levels; judgements to statuses), [`expected`] (expected-failures lists),
 //! [`report`] (text, JSON, JUnit), [`trials`] (libtest-mimic), [`regen`]
 //! (generate and check vector files), [`coverage`] (requirements covered),
 //! [`vectors`] (the file format), [`recipes`] and [`upstream`].
@@ -42,6 +42,7 @@ pub mod recipes;
 pub mod regen;
 pub mod report;
 pub mod requirements;
+pub mod results;
 pub mod runner;
 pub mod trials;
 pub mod upstream;

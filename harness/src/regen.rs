@@ -278,6 +278,7 @@ mod tests {
                         expected: crate::vectors::Expected {
                             view: None,
                             reason: Some(asyncpay_adapter::ReasonClass::Truncated),
+                            also_reasons: Vec::new(),
                         },
                         intermediates: None,
                         comment: String::new(),

@@ -1,7 +1,7 @@
 //! Reports: the text report (per-failure details, a table per adapter and
 //! profile, the summary line), the JSON report and JUnit XML.
 
-use crate::runner::{Counts, PassNote, Report, Status, TrialResult};
+use crate::results::{Counts, PassNote, Report, Status, TrialResult};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -16,9 +16,7 @@ pub fn describe(r: &TrialResult) -> String {
         Status::UnexpectedPass { .. } => "UNEXPECTED PASS".into(),
         Status::Error { .. } => "ERROR".into(),
         Status::Skipped { .. } => "SKIPPED".into(),
-        Status::Passed {
-            note: Some(PassNote::ReasonMismatch { .. }),
-        } => "REASON MISMATCH".into(),
+        Status::OtherReason { .. } => "REJECTED FOR ANOTHER REASON".into(),
         Status::Passed {
             note: Some(PassNote::Acceptable { .. }),
         } => "ACCEPTABLE".into(),
@@ -66,6 +64,7 @@ pub fn describe(r: &TrialResult) -> String {
     match &r.status {
         Status::ExpectedFailure { entry, .. } | Status::UnexpectedPass { entry, .. } => {
             let _ = writeln!(s, "  listed as expected failure: {}", entry.observed);
+            let _ = writeln!(s, "  waives: {}", entry.shapes());
             let _ = writeln!(s, "  why: {}", entry.why);
             let _ = writeln!(s, "  evidence: {}", entry.evidence);
             if matches!(r.status, Status::UnexpectedPass { .. }) {
@@ -83,39 +82,42 @@ pub fn describe(r: &TrialResult) -> String {
         }
         _ => {}
     }
-    if let Status::Passed {
-        note:
-            Some(PassNote::ReasonMismatch {
-                expected,
-                actual,
-                detail,
-            }),
-    }
-    | Status::UnexpectedPass {
-        note:
-            Some(PassNote::ReasonMismatch {
-                expected,
-                actual,
-                detail,
-            }),
-        ..
+    if let Status::OtherReason {
+        expected,
+        actual,
+        detail,
     } = &r.status
     {
         let _ = writeln!(
             s,
-            "  rejected as required, with reason {actual} where the vector names {expected}"
+            "  rejected with reason {actual}, which does not show the defect the vector targets ({expected})"
         );
         if !detail.is_empty() {
             let _ = writeln!(s, "  detail: {detail}");
         }
     }
+    if let Status::Failed {
+        listed: Some(entry),
+        ..
+    } = &r.status
+    {
+        let _ = writeln!(
+            s,
+            "  listed as an expected failure that waives only: {}",
+            entry.shapes()
+        );
+        let _ = writeln!(
+            s,
+            "  it failed in another way: fix the implementation, or correct the entry if the evidence supports it"
+        );
+    }
     s
 }
 
 /// The whole text report: failures, unexpected passes and errors in full;
-/// expected failures and reason mismatches one line each; skips grouped by
-/// reason; the table per adapter and profile; and, last, the summary line
-/// `N passed, N failed, N skipped`.
+/// expected failures and rejections for another reason one line each; skips
+/// grouped by reason; the table per adapter and profile; and, last, the
+/// summary line `N passed, N failed, N rejected for another reason, N skipped`.
 pub fn text(report: &Report) -> String {
     let mut s = String::new();
     let section = |s: &mut String, title: &str, items: Vec<String>| {
@@ -172,26 +174,16 @@ pub fn text(report: &Report) -> String {
     );
     section(
         &mut s,
-        "reason mismatches",
-        pick(&|st| {
-            matches!(
-                st,
-                Status::Passed {
-                    note: Some(PassNote::ReasonMismatch { .. })
-                }
-            )
-        })
-        .into_iter()
-        .map(|r| match &r.status {
-            Status::Passed {
-                note:
-                    Some(PassNote::ReasonMismatch {
-                        expected, actual, ..
-                    }),
-            } => format!("{}: expected {expected}, got {actual}", r.name),
-            _ => String::new(),
-        })
-        .collect(),
+        "rejected for another reason",
+        pick(&|st| matches!(st, Status::OtherReason { .. }))
+            .into_iter()
+            .map(|r| match &r.status {
+                Status::OtherReason {
+                    expected, actual, ..
+                } => format!("{}: expected {expected}, got {actual}", r.name),
+                _ => String::new(),
+            })
+            .collect(),
     );
     let mut skips: BTreeMap<(String, String), usize> = BTreeMap::new();
     for r in &report.results {
@@ -228,9 +220,9 @@ pub fn table(report: &Report) -> String {
         "(SHOULD)",
         "expected failures",
         "unexpected passes",
+        "other reason",
         "skipped",
         "acceptable",
-        "reason mismatches",
         "errors",
     ];
     let row = |a: &str, p: &str, c: &Counts| -> Vec<String> {
@@ -242,9 +234,9 @@ pub fn table(report: &Report) -> String {
             c.failed_should.to_string(),
             c.expected_failures.to_string(),
             c.unexpected_passes.to_string(),
+            c.other_reasons.to_string(),
             c.skipped.to_string(),
             c.acceptable.to_string(),
-            c.reason_mismatches.to_string(),
             c.errors.to_string(),
         ]
     };
@@ -372,14 +364,16 @@ pub fn junit(report: &Report) -> String {
             let body = describe(r);
             match &r.status {
                 Status::Passed { note: None } => s.push_str("/>\n"),
-                Status::Passed { .. } | Status::ExpectedFailure { .. } => {
+                Status::Passed { .. }
+                | Status::OtherReason { .. }
+                | Status::ExpectedFailure { .. } => {
                     let _ = writeln!(
                         s,
                         ">\n      <system-out>{}</system-out>\n    </testcase>",
                         xml_escape(&body)
                     );
                 }
-                Status::Failed { grade, failure } => {
+                Status::Failed { grade, failure, .. } => {
                     let _ = writeln!(
                         s,
                         ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",

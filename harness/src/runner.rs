@@ -17,14 +17,13 @@
 //! that trial (naming adapter and test) and the run goes on. A vector file that
 //! does not load is one error row naming the file; the other files still run.
 
-use crate::compare::{judge, Judgement, Mismatch};
+use crate::compare::{judge, Judgement, Mismatch, Observed};
 use crate::expected::{Entry, ExpectedFailures, FILE_NAME};
-use crate::grading::{Grade, Level, Levels};
+use crate::grading::{grade, Grade, Level, Levels};
+pub use crate::results::{Counts, PassNote, Report, RequirementLevel, Status, TrialResult};
 use crate::upstream::{self, UpstreamCase};
 use crate::vectors::{TestVector, VectorFile, Verdict};
-use asyncpay_adapter::scenario::Level as ScenarioLevel;
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile};
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -659,26 +658,44 @@ impl Case {
                 return r;
             }
         };
-        // A scenario's expectations are judged against the adapter's trace;
-        // the failed expectation's own level grades the failure.
+        // A scenario's expectations are all judged against the adapter's
+        // trace; the most severe failed expectation grades the trial.
         let mut scenario_grade = None;
         let judgement = match execute(self.adapter.clone(), op, self.profile.clone(), timeout) {
             Execution::Returned(Outcome::Accepted { view }) if t.op == SCENARIO_OP => {
-                match asyncpay_adapter::scenario::judge_values_with_transcript(&t.input, &view) {
+                match asyncpay_adapter::scenario::judge_all_values(&t.input, &view) {
                     Ok(()) => Judgement::Pass,
-                    Err((f, transcript)) => {
-                        scenario_grade = Some(match f.level {
-                            ScenarioLevel::Must => Grade::Must,
-                            ScenarioLevel::Should | ScenarioLevel::Choice => Grade::Should,
+                    Err((failures, transcript)) => {
+                        let worst = failures
+                            .iter()
+                            .map(|f| asyncpay_adapter::scenario::severity(f.level))
+                            .max()
+                            .unwrap_or(2);
+                        scenario_grade = Some(if worst >= 2 {
+                            Grade::Must
+                        } else {
+                            Grade::Should
                         });
+                        let lines: Vec<String> = failures.iter().map(ToString::to_string).collect();
                         Judgement::Fail(Mismatch {
                             expected: "every expectation of the scenario holds".into(),
-                            actual: f.to_string(),
+                            actual: lines.join("\n"),
                             differences: Vec::new(),
                             detail: if transcript.is_empty() {
                                 String::new()
                             } else {
-                                format!("the exchange up to that step:\n{transcript}")
+                                format!("the exchange up to the last failing step:\n{transcript}")
+                            },
+                            observed: Observed::Scenario {
+                                steps: {
+                                    let mut v: Vec<usize> = failures
+                                        .iter()
+                                        .filter_map(|f| f.expectation_step)
+                                        .collect();
+                                    v.sort_unstable();
+                                    v.dedup();
+                                    v
+                                },
                             },
                         })
                     }
@@ -698,6 +715,7 @@ impl Case {
                 actual: format!("adapter {adapter_name} panicked on test {}: {m}", t.id),
                 differences: Vec::new(),
                 detail: String::new(),
+                observed: Observed::Crashed,
             }),
             Execution::TimedOut(d) => Judgement::Fail(Mismatch {
                 expected: expected_line(t),
@@ -708,6 +726,7 @@ impl Case {
                 ),
                 differences: Vec::new(),
                 detail: String::new(),
+                observed: Observed::Crashed,
             }),
         };
         let levels: Vec<Level> = self.requirements.iter().map(|(_, l)| *l).collect();
@@ -774,39 +793,6 @@ fn expected_line(t: &TestVector) -> String {
     }
 }
 
-/// Turn a judgement into a status, given the failure grade and the
-/// expected-failures entry (if the trial is listed).
-pub fn grade(j: Judgement, grade: Grade, listed: Option<&Entry>) -> Status {
-    let passed = |note: Option<PassNote>| match listed {
-        Some(e) => Status::UnexpectedPass {
-            entry: e.clone(),
-            note,
-        },
-        None => Status::Passed { note },
-    };
-    match j {
-        Judgement::Pass => passed(None),
-        Judgement::Acceptable { accepted } => passed(Some(PassNote::Acceptable { accepted })),
-        Judgement::ReasonMismatch {
-            expected,
-            actual,
-            detail,
-        } => passed(Some(PassNote::ReasonMismatch {
-            expected: crate::compare::reason_name(expected),
-            actual: crate::compare::reason_name(actual),
-            detail,
-        })),
-        Judgement::Unsupported { reason } => Status::Skipped { reason },
-        Judgement::Fail(failure) => match listed {
-            Some(e) => Status::ExpectedFailure {
-                failure,
-                entry: e.clone(),
-            },
-            None => Status::Failed { grade, failure },
-        },
-    }
-}
-
 /// One upstream bolts case, run once.
 pub struct UpstreamTrial {
     /// `upstream::<file stem>::<case name>`.
@@ -846,7 +832,9 @@ impl UpstreamTrial {
                     actual: m,
                     differences: Vec::new(),
                     detail: String::new(),
+                    observed: Observed::Other,
                 },
+                listed: None,
             },
         };
         TrialResult {
@@ -861,261 +849,5 @@ impl UpstreamTrial {
             status,
             millis: start.elapsed().as_millis() as u64,
         }
-    }
-}
-
-/// A requirement id with its level.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RequirementLevel {
-    /// The id.
-    pub id: String,
-    /// Its level.
-    pub level: Level,
-}
-
-/// Why a passing trial is reported apart.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum PassNote {
-    /// An `acceptable` test: accepted or rejected, both conform.
-    Acceptable {
-        /// Whether the adapter accepted.
-        accepted: bool,
-    },
-    /// Rejected as required, with another reason class than the vector names.
-    ReasonMismatch {
-        /// The class the vector names.
-        expected: String,
-        /// The class the adapter gave.
-        actual: String,
-        /// The adapter's detail.
-        detail: String,
-    },
-}
-
-/// The status of one trial.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Status {
-    /// Conforms.
-    Passed {
-        /// Set for `acceptable` tests and reason-class mismatches.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        note: Option<PassNote>,
-    },
-    /// Does not conform, and is not listed as an expected failure.
-    Failed {
-        /// MUST (fails the run) or SHOULD (fails it with `--strict`).
-        grade: Grade,
-        /// What differs.
-        failure: Mismatch,
-    },
-    /// Does not conform, as the adapter's expected-failures list says.
-    ExpectedFailure {
-        /// What differs.
-        failure: Mismatch,
-        /// The entry.
-        entry: Entry,
-    },
-    /// Listed as an expected failure, but conforms: fails the run.
-    UnexpectedPass {
-        /// The entry.
-        entry: Entry,
-        /// As for [`Status::Passed`].
-        #[serde(skip_serializing_if = "Option::is_none")]
-        note: Option<PassNote>,
-    },
-    /// The adapter does not support the operation: neither passed nor failed.
-    Skipped {
-        /// The adapter's reason.
-        reason: String,
-    },
-    /// The trial could not be run (a file did not load, a list is wrong).
-    Error {
-        /// What is wrong, naming the file.
-        message: String,
-    },
-}
-
-/// The result of one trial.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TrialResult {
-    /// The trial name.
-    pub name: String,
-    /// The adapter (`upstream`, `load`, ... for rows that belong to none).
-    pub adapter: String,
-    /// The profile (for upstream cases, the file stem).
-    pub profile: String,
-    /// The area.
-    pub area: String,
-    /// The test id.
-    pub test: String,
-    /// The operation name.
-    pub op: String,
-    /// The verdict of the test, if there is one.
-    pub verdict: Option<Verdict>,
-    /// The test's requirement ids and levels.
-    pub requirements: Vec<RequirementLevel>,
-    /// The status.
-    #[serde(flatten)]
-    pub status: Status,
-    /// How long it took.
-    pub millis: u64,
-}
-
-impl TrialResult {
-    /// An error row.
-    pub fn error(name: &str, message: String) -> TrialResult {
-        let mut parts = name.splitn(2, "::");
-        let head = parts.next().unwrap_or_default().to_string();
-        TrialResult {
-            name: name.to_string(),
-            adapter: head.clone(),
-            profile: "-".into(),
-            area: String::new(),
-            test: String::new(),
-            op: String::new(),
-            verdict: None,
-            requirements: Vec::new(),
-            status: Status::Error { message },
-            millis: 0,
-        }
-    }
-
-    /// Whether this trial fails the run.
-    pub fn fails_run(&self, strict: bool) -> bool {
-        match &self.status {
-            Status::Failed { grade, .. } => strict || *grade == Grade::Must,
-            Status::UnexpectedPass { .. } | Status::Error { .. } => true,
-            _ => false,
-        }
-    }
-
-    /// As a test outcome: `Ok` for passed and expected failures, `Err` with a
-    /// report for failures, unexpected passes and errors (skipped is `Ok`;
-    /// callers that can mark it ignored should).
-    pub fn outcome(&self) -> Result<(), String> {
-        match &self.status {
-            Status::Passed { .. } | Status::ExpectedFailure { .. } | Status::Skipped { .. } => {
-                Ok(())
-            }
-            _ => Err(crate::report::describe(self)),
-        }
-    }
-}
-
-/// Counts of one group of trials.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    /// Passed (including acceptable and reason mismatches).
-    pub passed: usize,
-    /// Failed, MUST grade.
-    pub failed_must: usize,
-    /// Failed, SHOULD grade.
-    pub failed_should: usize,
-    /// Expected failures.
-    pub expected_failures: usize,
-    /// Unexpected passes.
-    pub unexpected_passes: usize,
-    /// Skipped (unsupported).
-    pub skipped: usize,
-    /// Of the passed: `acceptable` tests.
-    pub acceptable: usize,
-    /// Of the passed: reason-class mismatches.
-    pub reason_mismatches: usize,
-    /// Errors.
-    pub errors: usize,
-}
-
-impl Counts {
-    /// Add one result.
-    pub fn add(&mut self, r: &TrialResult) {
-        let note = match &r.status {
-            Status::Passed { note } => {
-                self.passed += 1;
-                note.as_ref()
-            }
-            Status::Failed { grade, .. } => {
-                match grade {
-                    Grade::Must => self.failed_must += 1,
-                    Grade::Should => self.failed_should += 1,
-                }
-                None
-            }
-            Status::ExpectedFailure { .. } => {
-                self.expected_failures += 1;
-                None
-            }
-            Status::UnexpectedPass { .. } => {
-                self.unexpected_passes += 1;
-                None
-            }
-            Status::Skipped { .. } => {
-                self.skipped += 1;
-                None
-            }
-            Status::Error { .. } => {
-                self.errors += 1;
-                None
-            }
-        };
-        match note {
-            Some(PassNote::Acceptable { .. }) => self.acceptable += 1,
-            Some(PassNote::ReasonMismatch { .. }) => self.reason_mismatches += 1,
-            None => {}
-        }
-    }
-
-    /// Unexpected failures (both grades).
-    pub fn failed(&self) -> usize {
-        self.failed_must + self.failed_should
-    }
-}
-
-/// The results of a run.
-#[derive(Clone, Debug, Serialize)]
-pub struct Report {
-    /// Every trial, in plan order.
-    pub results: Vec<TrialResult>,
-    /// Whether SHOULD failures fail the run.
-    pub strict: bool,
-}
-
-impl Report {
-    /// Counts over all trials.
-    pub fn totals(&self) -> Counts {
-        let mut c = Counts::default();
-        self.results.iter().for_each(|r| c.add(r));
-        c
-    }
-
-    /// Counts per (adapter, profile), sorted.
-    pub fn table(&self) -> BTreeMap<(String, String), Counts> {
-        let mut m: BTreeMap<(String, String), Counts> = BTreeMap::new();
-        for r in &self.results {
-            m.entry((r.adapter.clone(), r.profile.clone()))
-                .or_default()
-                .add(r);
-        }
-        m
-    }
-
-    /// Whether the run conforms: no MUST failure (or, strict, no failure at
-    /// all), no unexpected pass, no error.
-    pub fn success(&self) -> bool {
-        !self.results.iter().any(|r| r.fails_run(self.strict))
-    }
-
-    /// `N passed, N failed, N skipped`: passed counts expected failures (as
-    /// `cargo test` does); failed counts unexpected failures, unexpected
-    /// passes and errors.
-    pub fn summary_line(&self) -> String {
-        let c = self.totals();
-        format!(
-            "{} passed, {} failed, {} skipped",
-            c.passed + c.expected_failures,
-            c.failed() + c.unexpected_passes + c.errors,
-            c.skipped
-        )
     }
 }

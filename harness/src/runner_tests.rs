@@ -35,6 +35,14 @@ impl Adapter for Fake {
                 Outcome::Rejected(Rejection::new(ReasonClass::Truncated, "too short"))
             }
             "reject_other" => Outcome::Rejected(Rejection::new(ReasonClass::InvalidValue, "odd")),
+            "reject_unknown_even" => Outcome::Rejected(Rejection::new(
+                ReasonClass::UnknownEvenType,
+                "type 178 is unknown",
+            )),
+            "reject_internal" => Outcome::Rejected(Rejection::new(
+                ReasonClass::Internal,
+                "caught a panic in the decoder",
+            )),
             "panic" => panic!("fake adapter exploded"),
             "hang" => {
                 std::thread::sleep(Duration::from_secs(60));
@@ -59,7 +67,11 @@ fn test(id: &str, result: Verdict, hex: &str, req: &str) -> TestVector {
         result,
         op: "update_add_htlc.decode".into(),
         input: json!({ "hex": hex }),
-        expected: Expected { view, reason },
+        expected: Expected {
+            view,
+            reason,
+            also_reasons: Vec::new(),
+        },
         intermediates: None,
         comment: String::new(),
     }
@@ -124,11 +136,24 @@ fn verdicts_are_applied() {
         ),
         test("acceptable-bad-view", Acceptable, "bad_view", "req/must"),
         test("unsupported", Valid, "nothing", "req/must"),
+        test(
+            "invalid-unknown-number",
+            Invalid,
+            "reject_unknown_even",
+            "req/must",
+        ),
+        test("invalid-internal", Invalid, "reject_internal", "req/must"),
+        test(
+            "acceptable-internal",
+            Acceptable,
+            "reject_internal",
+            "req/must",
+        ),
     ]);
     let r = s.run(&adapters(), &opts());
     assert_eq!(status_of(&r, "valid-ok"), &Status::Passed { note: None });
     match status_of(&r, "valid-bad-view") {
-        Status::Failed { grade, failure } => {
+        Status::Failed { grade, failure, .. } => {
             assert_eq!(*grade, Grade::Must);
             assert_eq!(failure.differences.len(), 1);
             assert_eq!(failure.differences[0].path, "$.a.b[1].c");
@@ -147,10 +172,25 @@ fn verdicts_are_applied() {
     assert_eq!(status_of(&r, "invalid-ok"), &Status::Passed { note: None });
     assert!(matches!(
         status_of(&r, "invalid-other-class"),
-        Status::Passed {
-            note: Some(PassNote::ReasonMismatch { expected, actual, .. })
-        } if expected == "truncated" && actual == "invalid_value"
+        Status::OtherReason { expected, actual, .. }
+            if expected == "truncated" && actual == "invalid_value"
     ));
+    match status_of(&r, "invalid-unknown-number") {
+        Status::Failed { grade, failure, .. } => {
+            assert_eq!(*grade, Grade::Must);
+            assert!(failure.actual.contains("never reached"), "{failure:?}");
+        }
+        s => panic!("{s:?}"),
+    }
+    for id in ["invalid-internal", "acceptable-internal"] {
+        match status_of(&r, id) {
+            Status::Error { message } => {
+                assert!(message.contains("internal"), "{message}");
+                assert!(message.contains("caught a panic"), "{message}");
+            }
+            s => panic!("{id}: {s:?}"),
+        }
+    }
     assert!(matches!(
         status_of(&r, "invalid-accepted"),
         Status::Failed { .. }
@@ -178,15 +218,21 @@ fn verdicts_are_applied() {
         }
     );
     let c = r.totals();
-    assert_eq!(c.passed, 5);
-    assert_eq!(c.failed_must, 4);
+    assert_eq!(c.passed, 4);
+    assert_eq!(c.other_reasons, 1);
+    assert_eq!(c.failed_must, 5);
+    assert_eq!(c.errors, 2);
     assert_eq!(c.skipped, 1);
     assert_eq!(c.acceptable, 2);
-    assert_eq!(c.reason_mismatches, 1);
     assert!(!r.success());
-    assert_eq!(r.summary_line(), "5 passed, 4 failed, 1 skipped");
+    let line = "4 passed, 7 failed, 1 rejected for another reason, 1 skipped";
+    assert_eq!(r.summary_line(), line);
     let text = crate::report::text(&r);
-    assert!(text.ends_with("5 passed, 4 failed, 1 skipped\n"), "{text}");
+    assert!(text.ends_with(&format!("{line}\n")), "{text}");
+    assert!(
+        text.contains("== rejected for another reason (1) =="),
+        "{text}"
+    );
     assert!(text.contains("at $.a.b[1].c"), "{text}");
     assert!(
         text.contains("fake::bolts-pr1149::area::valid-bad-view")
@@ -288,7 +334,7 @@ fn expected_failures_and_unexpected_passes() {
     let p = &profiles()[0].name;
     let dir = tempfile::tempdir().unwrap();
     let ef = dir.path().join("ef.json");
-    let entry = |trials: Vec<String>| json!({"trials": trials, "observed": "obs", "why": "because", "evidence": "src/x.rs:1"});
+    let entry = |trials: Vec<String>| json!({"trials": trials, "failures": [{"kind": "view_differs", "at": ["$.a.b"]}], "observed": "obs", "why": "because", "evidence": "src/x.rs:1"});
     std::fs::write(
         &ef,
         json!({"adapter": "fake", "entries": [
@@ -312,7 +358,10 @@ fn expected_failures_and_unexpected_passes() {
         Status::UnexpectedPass { .. }
     ));
     assert!(!r.success(), "an unexpected pass fails the run");
-    assert_eq!(r.summary_line(), "1 passed, 1 failed, 0 skipped");
+    assert_eq!(
+        r.summary_line(),
+        "1 passed, 1 failed, 0 rejected for another reason, 0 skipped"
+    );
     assert!(crate::report::text(&r).contains("UNEXPECTED PASS"));
 
     // Only the expected failure: the run succeeds.
@@ -354,6 +403,69 @@ fn expected_failures_and_unexpected_passes() {
 }
 
 #[test]
+fn an_entry_waives_only_the_failure_it_names() {
+    let s = suite(vec![
+        test("view-differs", Verdict::Valid, "bad_view", "req/should"),
+        test("rejected", Verdict::Valid, "reject_truncated", "req/must"),
+        test("other-reason", Verdict::Invalid, "reject_other", "req/must"),
+        test("goes-unsupported", Verdict::Valid, "nothing", "req/must"),
+    ]);
+    let p = &profiles()[0].name;
+    let dir = tempfile::tempdir().unwrap();
+    let ef = dir.path().join("ef.json");
+    // Every entry waives a rejection for `truncated` only.
+    let entries: Vec<serde_json::Value> = [
+        "view-differs",
+        "rejected",
+        "other-reason",
+        "goes-unsupported",
+    ]
+    .iter()
+    .map(|id| {
+        json!({"trials": [format!("fake::{p}::area::{id}")],
+                   "failures": [{"kind": "rejected", "reason": "truncated"}],
+                   "observed": "o", "why": "w", "evidence": "e"})
+    })
+    .collect();
+    std::fs::write(
+        &ef,
+        json!({"adapter": "fake", "entries": entries}).to_string(),
+    )
+    .unwrap();
+    let o = RunOptions {
+        expected_failures_files: vec![ef],
+        ..opts()
+    };
+    let r = s.run(&adapters(), &o);
+    // A SHOULD failure of another shape fails the run even without --strict.
+    match status_of(&r, "view-differs") {
+        st @ Status::Failed {
+            grade: Grade::Should,
+            listed: Some(_),
+            ..
+        } => {
+            let row = r.results.iter().find(|t| t.test == "view-differs").unwrap();
+            assert!(row.fails_run(false), "{st:?}");
+            assert!(crate::report::describe(row).contains("waives only: rejected (truncated)"));
+        }
+        st => panic!("{st:?}"),
+    }
+    assert!(matches!(
+        status_of(&r, "rejected"),
+        Status::ExpectedFailure { .. }
+    ));
+    assert!(matches!(
+        status_of(&r, "other-reason"),
+        Status::UnexpectedPass { .. }
+    ));
+    match status_of(&r, "goes-unsupported") {
+        Status::Error { message } => assert!(message.contains("unsupported"), "{message}"),
+        st => panic!("{st:?}"),
+    }
+    assert!(!r.success());
+}
+
+#[test]
 fn a_malformed_file_is_one_error_and_the_rest_runs() {
     let dir = tempfile::tempdir().unwrap();
     let p = profiles();
@@ -381,7 +493,10 @@ fn a_malformed_file_is_one_error_and_the_rest_runs() {
     );
     assert_eq!(status_of(&r, "fine"), &Status::Passed { note: None });
     assert!(!r.success());
-    assert_eq!(r.summary_line(), "1 passed, 1 failed, 0 skipped");
+    assert_eq!(
+        r.summary_line(),
+        "1 passed, 1 failed, 0 rejected for another reason, 0 skipped"
+    );
 }
 
 #[test]
@@ -431,7 +546,10 @@ fn reports_are_well_formed() {
     assert!(x.contains("<skipped message=\"not this one\"/>"), "{x}");
     assert!(x.contains("&quot;y&quot;"), "escaped JSON in the body: {x}");
     let j = crate::report::json(&r);
-    assert_eq!(j["summary"], json!("0 passed, 1 failed, 1 skipped"));
+    assert_eq!(
+        j["summary"],
+        json!("0 passed, 1 failed, 0 rejected for another reason, 1 skipped")
+    );
     assert_eq!(j["trials"][0]["status"], json!("failed"));
     assert_eq!(
         j["trials"][0]["failure"]["differences"][0]["path"],

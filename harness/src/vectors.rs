@@ -127,9 +127,22 @@ pub struct Expected {
     /// For an accepted input: the canonical view.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<serde_json::Value>,
-    /// For a rejected input: the reason class.
+    /// For a rejected input: the reason class that shows the targeted defect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonClass>,
+    /// Further reason classes that show the same defect (an implementation
+    /// may classify it either way), for an `invalid` test. A rejection with
+    /// `reason` or one of these passes; any other is *rejected for another
+    /// reason* (see [`crate::compare::judge`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_reasons: Vec<ReasonClass>,
+}
+
+impl Expected {
+    /// Whether a rejection of class `c` shows the defect this test targets.
+    pub fn confirmed_by(&self, c: ReasonClass) -> bool {
+        self.reason.map_or(true, |r| r == c) || self.also_reasons.contains(&c)
+    }
 }
 
 impl TestVector {
@@ -252,6 +265,21 @@ impl VectorFile {
                     return Err((here, "an invalid test has no expected.view".into()))
                 }
                 _ => {}
+            }
+            let also = &t.expected.also_reasons;
+            if !also.is_empty() && t.result != Verdict::Invalid {
+                return Err((
+                    here,
+                    "only an invalid test has expected.also_reasons".into(),
+                ));
+            }
+            if also.contains(&ReasonClass::Internal)
+                || also.iter().any(|c| Some(*c) == t.expected.reason)
+            {
+                return Err((
+                    here,
+                    "expected.also_reasons repeats expected.reason or names internal".into(),
+                ));
             }
         }
         Ok(())

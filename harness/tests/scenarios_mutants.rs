@@ -2,9 +2,11 @@
 //! the scenario named to catch it (at a MUST, SHOULD or CHOICE expectation as
 //! stated), while the unbroken reference passes every scenario.
 
-use asyncpay_adapter::scenario::{judge, Level, Scenario};
+use asyncpay_adapter::scenario::{
+    judge, judge_all, severity, Level, Scenario, ScenarioFailure, Step,
+};
 use asyncpay_adapter::Profile;
-use asyncpay_harness::recipes::scenarios;
+use asyncpay_harness::recipes::scenarios::{self, req};
 use asyncpay_reference::scenario::{run, Config, Mutant};
 
 fn profile() -> Profile {
@@ -18,9 +20,11 @@ fn profile() -> Profile {
     file.profiles.remove(0)
 }
 
-/// Each mutant, the scenarios that must catch it, and the level of the
-/// expectation that does.
-fn catchers() -> Vec<(Mutant, &'static [&'static str], Level)> {
+/// Each mutant, the scenarios that must catch it, and the expectation that
+/// does: its level and a requirement id it names. The trial must fail at
+/// that expectation and be graded at least at its level (a more severe
+/// failure elsewhere in the scenario may grade it higher).
+fn catchers() -> Vec<(Mutant, &'static [&'static str], Level, &'static str)> {
     vec![
         (
             Mutant::ForwardWithoutRelease,
@@ -29,6 +33,7 @@ fn catchers() -> Vec<(Mutant, &'static [&'static str], Level)> {
                 "lsp-forged-release-over-foreign-path-ignored",
             ],
             Level::Must,
+            req::HOLD_NO_FORWARD,
         ),
         (
             Mutant::ForwardOnEveryRelease,
@@ -37,6 +42,7 @@ fn catchers() -> Vec<(Mutant, &'static [&'static str], Level)> {
                 "lsp-two-releases-over-two-paths-forward-once",
             ],
             Level::Must,
+            req::HOLD_FORWARD_ON_RELEASE,
         ),
         (
             Mutant::AcceptForgedRelease,
@@ -45,61 +51,73 @@ fn catchers() -> Vec<(Mutant, &'static [&'static str], Level)> {
                 "lsp-release-with-altered-context-ignored",
             ],
             Level::Must,
+            req::HOLD_NO_FORWARD,
         ),
         (
             Mutant::NeverFailBack,
             &["lsp-no-release-before-deadline-fails-back"],
             Level::Must,
+            req::FAIL_AT_EXPIRY,
         ),
         (
             Mutant::ForwardBeforeCommitment,
             &["lsp-release-racing-commitment"],
             Level::Must,
+            req::FORWARD_AFTER_COMMIT,
         ),
         (
             Mutant::RetryAfterDownstreamFailure,
             &["lsp-released-htlc-failing-downstream-is-failed-back"],
             Level::Choice,
+            req::HOLD_FORWARD_ON_RELEASE,
         ),
         (
             Mutant::ReleasePathsForEveryHtlc,
             &["lsp-release-paths-when-and-only-when-held"],
             Level::Choice,
+            req::RAA_SENDER_RELEASE_PATHS,
         ),
         (
             Mutant::HoldWithoutPeerFeature,
             &["payer-no-hold-htlc-toward-peer-without-feature"],
             Level::Must,
+            req::SENDER_HOLD_PEER_FEATURE,
         ),
         (
             Mutant::SingleHeldHtlcAvailable,
             &["payer-sends-two-held-htlc-available-with-unique-reply-paths"],
             Level::Must,
+            req::RAA_RECEIVER_TWO_MESSAGES,
         ),
         (
             Mutant::ReuseReplyPath,
             &["payer-sends-two-held-htlc-available-with-unique-reply-paths"],
             Level::Must,
+            req::RAA_RECEIVER_UNIQUE_REPLY_PATHS,
         ),
         (
             Mutant::PayEveryInvoice,
             &["payer-static-and-fresh-invoice-paid-once"],
             Level::Choice,
+            req::INVOICE_PAY_ASYNC,
         ),
         (
             Mutant::ClaimWithoutHashCheck,
             &["recipient-rejects-preimage-not-matching-hash"],
             Level::Must,
+            req::FULFILL_PREIMAGE_HASH,
         ),
         (
             Mutant::IgnoreInvoiceRequestAmount,
             &["recipient-rejects-amount-below-invoice-request"],
             Level::Must,
+            req::READER_AMOUNT_BELOW_EXPECTED,
         ),
         (
             Mutant::ServerDoesNotForward,
             &["server-replies-with-static-invoice-and-forwards-request"],
             Level::Should,
+            req::INVREQ_FORWARD,
         ),
     ]
 }
@@ -122,27 +140,70 @@ fn unbroken_reference_passes_everything() {
 
 #[test]
 fn every_mutant_is_listed() {
-    let listed: Vec<Mutant> = catchers().iter().map(|(m, _, _)| *m).collect();
+    let listed: Vec<Mutant> = catchers().iter().map(|(m, _, _, _)| *m).collect();
     for m in Mutant::ALL {
         assert!(listed.contains(m), "{m:?} has no catching scenario");
     }
 }
 
+/// The step of the expectation in `s` that names `requirement`, at `level`.
+fn step_naming(s: &Scenario, requirement: &str, level: Level) -> Vec<usize> {
+    s.steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, st)| match st {
+            Step::Expect(e)
+                if e.level == level && e.requirements.iter().any(|r| r == requirement) =>
+            {
+                Some(i)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn shown(fs: &[ScenarioFailure]) -> String {
+    fs.iter().map(|f| format!("\n  {f}")).collect()
+}
+
 #[test]
-fn every_mutant_is_caught_by_its_scenarios() {
+fn every_mutant_is_caught_by_its_scenarios_at_the_named_expectation() {
     let p = profile();
     let all = scenarios::scenarios();
-    for (mutant, ids, level) in catchers() {
+    for (mutant, ids, level, requirement) in catchers() {
         for id in ids {
             let s = find(&all, id);
-            let trace = run(s, &p, &Config::with_mutant(mutant)).expect("runs");
-            match judge(s, &trace) {
-                Ok(()) => panic!("{mutant:?} passes {id}, which should catch it"),
-                Err(f) => assert_eq!(
-                    f.level, level,
-                    "{mutant:?} caught by {id} at the wrong level: {f}"
-                ),
-            }
+            let trace = run(s, &p, &Config::with_mutant(mutant))
+                .unwrap_or_else(|e| panic!("{mutant:?} on {id}: the run failed: {e}"));
+            let failures = judge_all(s, &trace);
+            assert!(
+                !failures.is_empty(),
+                "{mutant:?} passes {id}, which should catch it"
+            );
+            assert!(
+                failures.iter().all(|f| f.step.is_some()),
+                "{mutant:?} on {id}: a malformed trace is not a catch:{}",
+                shown(&failures)
+            );
+            let steps = step_naming(s, requirement, level);
+            assert!(
+                !steps.is_empty(),
+                "{id} has no {level:?} expectation naming {requirement}"
+            );
+            let worst = judge(s, &trace).expect_err("failures exist");
+            assert!(
+                severity(worst.level) >= severity(level),
+                "{mutant:?} on {id} graded below {level:?}:{}",
+                shown(&failures)
+            );
+            assert!(
+                failures
+                    .iter()
+                    .any(|f| f.expectation_step.is_some_and(|st| steps.contains(&st))),
+                "{mutant:?} on {id}: no failure at the expectation naming {requirement} \
+                 (steps {steps:?}):{}",
+                shown(&failures)
+            );
         }
     }
 }
@@ -155,10 +216,10 @@ fn each_mutant_fails_some_scenario_overall() {
     for m in Mutant::ALL {
         let caught: Vec<&str> = all
             .iter()
-            .filter(|(_, _, s)| {
-                run(s, &p, &Config::with_mutant(*m))
-                    .map(|t| judge(s, &t).is_err())
-                    .unwrap_or(true)
+            .filter(|(id, _, s)| {
+                let t = run(s, &p, &Config::with_mutant(*m))
+                    .unwrap_or_else(|e| panic!("{m:?} on {id}: the run failed: {e}"));
+                judge(s, &t).is_err()
             })
             .map(|(id, _, _)| id.as_str())
             .collect();
@@ -169,15 +230,15 @@ fn each_mutant_fails_some_scenario_overall() {
 
 #[test]
 fn a_failure_shows_the_step_the_expectation_and_the_exchange() {
-    use asyncpay_adapter::scenario::judge_values_with_transcript;
+    use asyncpay_adapter::scenario::judge_all_values;
     let p = profile();
     let all = scenarios::scenarios();
     let s = find(&all, "lsp-hold-until-release-forward-once");
     let trace = run(s, &p, &Config::with_mutant(Mutant::ForwardWithoutRelease)).expect("runs");
     let input = serde_json::to_value(s).expect("scenario serialises");
     let view = serde_json::to_value(&trace).expect("trace serialises");
-    let (failure, transcript) =
-        judge_values_with_transcript(&input, &view).expect_err("the mutant is caught");
+    let (failures, transcript) = judge_all_values(&input, &view).expect_err("the mutant is caught");
+    let failure = &failures[0];
     let step = failure.step.expect("the failure names its step");
     let shown = failure.to_string();
     assert!(shown.contains(&format!("step {step}:")), "{shown}");
@@ -195,8 +256,18 @@ fn a_failure_shows_the_step_the_expectation_and_the_exchange() {
         transcript.contains(" -> {\"action\":\"htlc_forwarded\""),
         "{transcript}"
     );
+    // Every failed expectation is reported (the forward without a release,
+    // and the forward the release then did not cause), and the exchange
+    // runs to the last of them and no further.
+    assert!(failures.len() >= 2, "{failures:?}");
+    let last = failures.iter().filter_map(|f| f.step).max().expect("steps");
+    assert!(last > step);
     assert!(
-        !transcript.contains(&format!("step {} ", step + 1)),
+        transcript.contains(&format!("step {last} ")),
+        "{transcript}"
+    );
+    assert!(
+        !transcript.contains(&format!("step {} ", last + 1)),
         "{transcript}"
     );
 }

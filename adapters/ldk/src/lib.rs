@@ -118,8 +118,10 @@ impl Adapter for LdkAdapter {
     }
 }
 
-/// Runs `f`, turning a panic (in LDK or in the adapter) into an `Internal` rejection.
-pub(crate) fn guarded(op_name: &str, f: impl FnOnce() -> Outcome) -> Outcome {
+/// Runs `f` as [`LdkAdapter::execute`] runs every operation: a panic (in
+/// LDK or in the adapter) becomes an `Internal` rejection. Public so that
+/// the harness's tests can inject a panic exactly where LDK's would surface.
+pub fn guarded(op_name: &str, f: impl FnOnce() -> Outcome) -> Outcome {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(outcome) => outcome,
         Err(payload) => {

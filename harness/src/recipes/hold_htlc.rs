@@ -400,6 +400,7 @@ fn valid(r: Rec<'_>, op: &str, input: Value, view: Value) -> TestVector {
         Expected {
             view: Some(view),
             reason: None,
+            also_reasons: Vec::new(),
         },
     )
 }
@@ -413,6 +414,7 @@ fn invalid(r: Rec<'_>, op: &str, input: Value, reason: ReasonClass) -> TestVecto
         Expected {
             view: None,
             reason: Some(reason),
+            also_reasons: Vec::new(),
         },
     )
 }
@@ -1001,6 +1003,7 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
         Expected {
             view: Some(to_value(&zero)),
             reason: Some(ReasonClass::InvalidBlindedPath),
+            also_reasons: Vec::new(),
         },
     );
     t.comment =
@@ -1319,6 +1322,7 @@ fn feature_tests(b: &mut FileBuilder, p: &Profile) {
                 Expected {
                     view: Some(view),
                     reason: Some(reason),
+                    also_reasons: Vec::new(),
                 },
             ),
         };

@@ -253,6 +253,7 @@ fn accept_test(b: &Built, p: &Profile) -> TestVector {
         Expected {
             view: Some(view),
             reason: None,
+            also_reasons: Vec::new(),
         },
         Some(b.intermediates()),
         String::new(),
@@ -280,6 +281,7 @@ fn reject_test(
         Expected {
             view: None,
             reason: Some(reason),
+            also_reasons: Vec::new(),
         },
         None,
         String::new(),

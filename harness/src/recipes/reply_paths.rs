@@ -552,6 +552,7 @@ pub fn view(v: Value) -> Expected {
     Expected {
         view: Some(v),
         reason: None,
+        also_reasons: Vec::new(),
     }
 }
 
@@ -560,6 +561,7 @@ pub fn reason(r: ReasonClass) -> Expected {
     Expected {
         view: None,
         reason: Some(r),
+        also_reasons: Vec::new(),
     }
 }
 

@@ -1294,6 +1294,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             expected: Expected {
                 view: Some(expected_view_marker()),
                 reason: None,
+                also_reasons: Vec::new(),
             },
             intermediates: None,
             comment: String::new(),

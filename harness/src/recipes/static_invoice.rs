@@ -310,6 +310,7 @@ impl Gen<'_> {
             Expected {
                 view: Some(view),
                 reason: None,
+                also_reasons: Vec::new(),
             },
             inter,
             comment,
@@ -343,6 +344,7 @@ impl Gen<'_> {
             Expected {
                 view: None,
                 reason: Some(reason),
+                also_reasons: Vec::new(),
             },
             None,
             comment,
@@ -369,6 +371,7 @@ impl Gen<'_> {
             expected: Expected {
                 view: Some(json!({ "hex": hex_out })),
                 reason: None,
+                also_reasons: Vec::new(),
             },
             intermediates: inter,
             comment: String::new(),
