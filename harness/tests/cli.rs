@@ -43,12 +43,14 @@ fn assert_summary_last(stdout: &str) {
     let last = stdout.lines().last().unwrap_or_default();
     let words: Vec<&str> = last.split(' ').collect();
     assert!(
-        words.len() == 6
+        words.len() == 11
             && words[1] == "passed,"
             && words[3] == "failed,"
-            && words[5] == "skipped"
-            && [0, 2, 4].iter().all(|i| words[*i].parse::<usize>().is_ok()),
-        "last line is not `N passed, N failed, N skipped`: {last:?}\n{stdout}"
+            && words[5..9] == ["rejected", "for", "another", "reason,"]
+            && words[10] == "skipped"
+            && [0, 2, 4, 9].iter().all(|i| words[*i].parse::<usize>().is_ok()),
+        "last line is not `N passed, N failed, N rejected for another reason, N skipped`: \
+         {last:?}\n{stdout}"
     );
 }
 
