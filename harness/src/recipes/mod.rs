@@ -5,6 +5,7 @@
 pub mod experimental_counterparty;
 pub mod experimental_release_secret;
 pub mod hold_htlc;
+pub mod invoice_writer;
 pub mod onion_messages;
 pub mod produced_by_ldk;
 pub mod reply_paths;

@@ -814,7 +814,7 @@ fn payer_cases() -> Vec<Case> {
         "payer-no-hold-htlc-toward-peer-without-feature",
         "an often-offline payer whose LSP does not advertise option_htlc_hold",
         "a static invoice arrives",
-        "it never sets hold_htlc toward that LSP",
+        "it never sets hold_htlc toward that LSP: it sends held_htlc_available over the invoice's message paths with reply paths to itself, and on the release pays with one HTLC without hold_htlc",
         payer_with(false, true, vec![
             expect(
                 Level::Must,
@@ -825,6 +825,37 @@ fn payer_cases() -> Vec<Case> {
             pay(),
             invreq_sent(),
             invoice_arrives(1, OnionMessage::StaticInvoice(static_invoice())),
+            expect(
+                Level::Must,
+                Check::OnionMessageSent {
+                    message: MessageType::HeldHtlcAvailable,
+                    id: None,
+                    over: Some(
+                        RECIPIENT_MP
+                            .iter()
+                            .map(|p| PathId::Named(p.to_string()))
+                            .collect(),
+                    ),
+                    reply_path: Some(ReplyPathPattern::Own),
+                    distinct_paths: false,
+                    distinct_reply_paths: false,
+                    count: Count::AtLeast(1),
+                },
+                &[req::INVOICE_PAY_ASYNC],
+                "The payer asked for this static invoice to pay it, and a static invoice MUST be paid through the held_htlc_available flow over its static_invoice_message_paths. With no option_htlc_hold at its LSP nothing can hold the HTLC, so the release has to come back to the payer: reply paths of its own (the draft's informative note for a payer online when the recipient comes online). How many messages, and unique reply paths, are checked in payer-online-waits-for-release, not here.",
+            ),
+            ev(Event::OnionMessage {
+                from: Role::Recipient,
+                message: OnionMessage::ReleaseHeldHtlc,
+                over: own(3, 0),
+                reply_path: None,
+            }),
+            expect(
+                Level::Must,
+                sent(Some(false)),
+                &[req::INVOICE_PAY_ASYNC, req::SENDER_HOLD_PEER_FEATURE],
+                "On the release_held_htlc the flow ends in the payment: one HTLC, without hold_htlc. This is what shows the payer acted; the must_not above alone is met by a payer that does nothing.",
+            ),
         ]),
     ),
 
@@ -1133,18 +1164,19 @@ fn server(steps: Vec<Step>) -> Scenario {
 }
 
 fn server_cases() -> Vec<Case> {
-    let request = |offer: &str| {
+    let request_as = |id: &str, offer: &str, reply: &str| {
         ev(Event::OnionMessage {
             from: Role::Payer,
             message: OnionMessage::InvoiceRequest(InvoiceRequestSpec {
-                id: "p1-invreq".into(),
+                id: id.into(),
                 offer: offer.into(),
                 amount_msat: Some(50_000),
             }),
             over: PathRef::Named(OFFER_PATH.into()),
-            reply_path: Some(PathRef::Named("payer-reply-path-0".into())),
+            reply_path: Some(PathRef::Named(reply.into())),
         })
     };
+    let request = |offer: &str| request_as("p1-invreq", offer, "payer-reply-path-0");
     vec![
         case(
             "server-replies-with-static-invoice-and-forwards-request",
@@ -1187,8 +1219,8 @@ fn server_cases() -> Vec<Case> {
         case(
             "server-ignores-request-for-unknown-offer",
             "an invoice server holding a static invoice for offer-1 only",
-            "an invoice_request for another offer arrives",
-            "it sends nothing",
+            "an invoice_request for another offer arrives, then one for offer-1",
+            "it sends nothing for the first, and replies to the second with the stored static invoice",
             server(vec![
                 request("offer-unknown"),
                 expect(
@@ -1196,6 +1228,21 @@ fn server_cases() -> Vec<Case> {
                     Check::Nothing,
                     &[req::INVREQ_REPLY_STATIC],
                     "Choice: a server holds invoices only for the payees it serves; a request for another offer gets no static invoice and is not forwarded.",
+                ),
+                request_as("p2-invreq", OFFER, "payer-reply-path-1"),
+                expect(
+                    Level::Should,
+                    Check::OnionMessageSent {
+                        message: MessageType::StaticInvoice,
+                        id: Some("static-invoice-1".into()),
+                        over: Some(vec![PathId::Named("payer-reply-path-1".into())]),
+                        reply_path: None,
+                        distinct_paths: false,
+                        distinct_reply_paths: false,
+                        count: once(),
+                    },
+                    &[req::INVREQ_REPLY_STATIC],
+                    "The same server, asked for the offer whose invoice it holds, replies with it: the silence above is a decision about the other offer, not a server that answers nothing (which the Nothing alone would pass). Its forwarding of this request is checked in server-replies-with-static-invoice-and-forwards-request.",
                 ),
             ]),
         ),

@@ -6,17 +6,21 @@
 //! and up for path points), and so is the clock, so generating twice gives
 //! identical files.
 //!
-//! Honesty: a valid test's expected view is built from the fields the recipe
-//! declared (what it asked the writer to encode), plus values the recipe
-//! derives itself (`expires_at` from `created_at`, the Merkle root and the
-//! signature through the `merkle` module). It never decodes the input with
-//! the reference reader, so the reference can fail these tests. Inputs are
-//! written with the reference writer's plain record functions; a writer bug
-//! shows up as a decode test whose bytes do not read back as the declared
-//! fields. Invalid inputs are made by writing records raw or by mutating a
-//! valid encoding at byte level, and re-signed where the defect is not the
-//! signature, so each carries exactly one defect.
+//! Honesty: an expected outcome never comes from the code under test. A
+//! valid test's expected view is built from the fields the recipe declared
+//! (what it asks a writer to encode), plus values the recipe derives itself
+//! (`expires_at` from `created_at`, the Merkle root and the signature). It
+//! never decodes the input with the reference reader. Every byte string
+//! (decode inputs, encode expectations), Merkle root and signature comes
+//! from the recipes' own writer ([`super::invoice_writer`]), written apart
+//! from the reference's static invoice, Merkle and TLV code and checked
+//! against the bolts repository's BOLT 12 vectors, so the reference's
+//! writer and reader can both fail these tests. Invalid inputs are made by
+//! writing records raw or by mutating a valid encoding at byte level, and
+//! re-signed where the defect is not the signature, so each carries exactly
+//! one defect.
 
+use super::invoice_writer::{self as w, BITCOIN_CHAIN};
 use crate::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::invoice::{
@@ -24,9 +28,6 @@ use asyncpay_adapter::invoice::{
     OfferFields, StaticInvoiceView, TlvRecord,
 };
 use asyncpay_adapter::{Profile, ReasonClass};
-use asyncpay_reference::merkle;
-use asyncpay_reference::offer::BITCOIN_CHAIN;
-use asyncpay_reference::static_invoice as si;
 use secp256k1::{SecretKey, SECP256K1};
 use serde_json::{json, Value};
 
@@ -116,30 +117,31 @@ fn base() -> Inv {
 }
 
 impl Inv {
-    fn records(&self, p: &Profile) -> Vec<(u64, Vec<u8>)> {
-        si::unsigned_records(&self.offer, &self.invoice, &self.extra, &p.numbers)
-            .expect("recipe fields are well formed")
+    fn records(&self, p: &Profile) -> Vec<w::Record> {
+        w::unsigned_records(
+            &self.offer,
+            &self.invoice,
+            &self.extra,
+            p.numbers.static_invoice_message_paths,
+        )
     }
 
-    fn signed_records(&self, p: &Profile) -> Vec<(u64, Vec<u8>)> {
-        si::sign_records(&self.records(p), si::MESSAGE_NAME, &secret(self.key)).expect("non-empty")
+    fn signed_records(&self, p: &Profile) -> Vec<w::Record> {
+        w::sign_records(&self.records(p), w::MESSAGE_NAME, &secret(self.key))
     }
 
     fn bytes(&self, p: &Profile) -> Vec<u8> {
-        si::raw_stream(&self.signed_records(p))
+        w::stream(&self.signed_records(p))
     }
 
-    fn tree(&self, p: &Profile) -> merkle::Tree {
-        let unsigned = si::raw_stream(&self.records(p));
-        merkle::tree(&unsigned)
-            .expect("well formed")
-            .expect("non-empty")
+    fn tree(&self, p: &Profile) -> w::MerkleTree {
+        w::merkle(&self.records(p)).expect("non-empty")
     }
 
     /// The expected view, from the declared fields and derived values.
     fn view(&self, p: &Profile) -> StaticInvoiceView {
         let root = self.tree(p).root;
-        let sig = merkle::sign(&si::signature_tag(), &root, &secret(self.key));
+        let sig = w::sign(w::MESSAGE_NAME, &root, &secret(self.key));
         let created = self.invoice.created_at.unwrap_or(0);
         let lifetime = self
             .invoice
@@ -162,7 +164,7 @@ impl Inv {
 
     fn intermediates(&self, p: &Profile) -> Value {
         let t = self.tree(p);
-        let tag = si::signature_tag();
+        let tag = w::signature_tag(w::MESSAGE_NAME);
         json!({
             "merkle": {
                 "first_tlv": hex::encode(&t.first_tlv),
@@ -181,7 +183,7 @@ impl Inv {
                 "root": hex::encode(t.root),
             },
             "signature_tag": String::from_utf8_lossy(&tag),
-            "H(signature_tag,root)": hex::encode(merkle::signature_digest(&tag, &t.root)),
+            "H(signature_tag,root)": hex::encode(w::tagged_hash(&tag, &t.root)),
             "signing_key": hex::encode([self.key; 32]),
         })
     }
@@ -195,27 +197,26 @@ fn rec(t: u64, bytes: &[u8]) -> TlvRecord {
 }
 
 /// Replace, add or drop records, keep type order, and re-sign with `key`.
-fn resign(records: Vec<(u64, Vec<u8>)>, key: u8, message_name: &str) -> Vec<u8> {
+fn resign(records: Vec<w::Record>, key: u8, message_name: &str) -> Vec<u8> {
     let unsigned: Vec<_> = records
         .into_iter()
-        .filter(|(t, _)| *t != si::SIGNATURE)
+        .filter(|(t, _)| *t != w::SIGNATURE)
         .collect();
-    let signed = si::sign_records(&unsigned, message_name, &secret(key)).expect("non-empty stream");
-    si::raw_stream(&signed)
+    w::stream(&w::sign_records(&unsigned, message_name, &secret(key)))
 }
 
-fn without(records: &[(u64, Vec<u8>)], t: u64) -> Vec<(u64, Vec<u8>)> {
+fn without(records: &[w::Record], t: u64) -> Vec<w::Record> {
     records.iter().filter(|(x, _)| *x != t).cloned().collect()
 }
 
-fn replace(records: &[(u64, Vec<u8>)], t: u64, v: Vec<u8>) -> Vec<(u64, Vec<u8>)> {
+fn replace(records: &[w::Record], t: u64, v: Vec<u8>) -> Vec<w::Record> {
     records
         .iter()
         .map(|(x, old)| (*x, if *x == t { v.clone() } else { old.clone() }))
         .collect()
 }
 
-fn with(records: &[(u64, Vec<u8>)], t: u64, v: Vec<u8>) -> Vec<(u64, Vec<u8>)> {
+fn with(records: &[w::Record], t: u64, v: Vec<u8>) -> Vec<w::Record> {
     let mut out = records.to_vec();
     out.push((t, v));
     out.sort_by_key(|(x, _)| *x);
@@ -489,7 +490,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         return None;
     }
     let mut b = FileBuilder::new("static_invoice", &profile.name, SPEC_COMMIT);
-    b.header("Static invoices (BOLT 12 invoices without invoice_payment_hash, BOLT PR 1149). Inputs are the invoice TLV stream in hex and the reader's clock; signatures are BIP340 without auxiliary randomness over the BOLT 12 Merkle root with tag \"lightningstatic_invoicesignature\". Keys: secret 0x41.. is the offer issuer, 0x42.. a wrong signer, 0x43.. the final blinded node of offer paths.");
+    b.header("Static invoices (BOLT 12 invoices without invoice_payment_hash, BOLT PR 1149). Inputs are the invoice TLV stream in hex and the reader's clock; signatures are BIP340 without auxiliary randomness over the BOLT 12 Merkle root with tag \"lightningstatic_invoicesignature\". Keys: secret 0x41.. is the offer issuer, 0x42.. a wrong signer, 0x43.. the final blinded node of offer paths. Input bytes, expected encodings, Merkle roots and signatures come from the recipes' own writer (harness/src/recipes/invoice_writer.rs), not from the reference's; that writer reproduces the BOLT 12 upstream signature and offer vectors.");
     notes(&mut b);
     let mut g = Gen {
         p: profile,
@@ -692,13 +693,13 @@ fn invalid_tests(g: &mut Gen<'_>) {
     let other_mp = if mp == 178 { 236 } else { 178 };
     use ReasonClass as C;
 
-    g.reject("invalid-payment-hash-present", "invoice_payment_hash present (and no invoice_amount): not a static invoice, and an invoice with a payment hash but no amount must be rejected.", &[R_NO_HASH, R_AMOUNT_WITH_HASH], &[], &resign(with(&recs, si::INVOICE_PAYMENT_HASH, vec![0x11; 32]), ISSUER, si::MESSAGE_NAME), NOW, C::UnexpectedPaymentHash, "LDK rejects (UnexpectedPaymentHash).");
+    g.reject("invalid-payment-hash-present", "invoice_payment_hash present (and no invoice_amount): not a static invoice, and an invoice with a payment hash but no amount must be rejected.", &[R_NO_HASH, R_AMOUNT_WITH_HASH], &[], &resign(with(&recs, w::INVOICE_PAYMENT_HASH, vec![0x11; 32]), ISSUER, w::MESSAGE_NAME), NOW, C::UnexpectedPaymentHash, "LDK rejects (UnexpectedPaymentHash).");
     g.reject(
         "invalid-message-paths-missing",
         "No static_invoice_message_paths.",
         &[R_MSG_REQ],
         &["MissingField"],
-        &resign(without(&recs, mp), ISSUER, si::MESSAGE_NAME),
+        &resign(without(&recs, mp), ISSUER, w::MESSAGE_NAME),
         NOW,
         C::MissingMessagePaths,
         "LDK rejects (MissingPaths).",
@@ -708,22 +709,18 @@ fn invalid_tests(g: &mut Gen<'_>) {
         "static_invoice_message_paths present with no path (empty value).",
         &[R_MSG_REQ],
         &["MissingField"],
-        &resign(replace(&recs, mp, vec![]), ISSUER, si::MESSAGE_NAME),
+        &resign(replace(&recs, mp, vec![]), ISSUER, w::MESSAGE_NAME),
         NOW,
         C::MissingMessagePaths,
         "LDK rejects (MissingPaths).",
     );
-    g.reject("invalid-message-paths-other-profile-type", "The message paths are written under the other profile's type number (even, unknown here), so this profile's list is missing and the stream has an unknown even type.", &[R_TLV_EVEN, R_MSG_REQ], &["ProfileNumbers"], &resign({ let v = recs.iter().find(|(t, _)| *t == mp).map(|(_, v)| v.clone()).unwrap_or_default(); with(&without(&recs, mp), other_mp, v) }, ISSUER, si::MESSAGE_NAME), NOW, C::UnknownEvenType, "LDK 0.2 (type 236) rejects type 178 as an unknown even type.");
+    g.reject("invalid-message-paths-other-profile-type", "The message paths are written under the other profile's type number (even, unknown here), so this profile's list is missing and the stream has an unknown even type.", &[R_TLV_EVEN, R_MSG_REQ], &["ProfileNumbers"], &resign({ let v = recs.iter().find(|(t, _)| *t == mp).map(|(_, v)| v.clone()).unwrap_or_default(); with(&without(&recs, mp), other_mp, v) }, ISSUER, w::MESSAGE_NAME), NOW, C::UnknownEvenType, "LDK 0.2 (type 236) rejects type 178 as an unknown even type.");
     g.reject(
         "invalid-node-id-missing",
         "No invoice_node_id.",
         &[R_NODE],
         &["MissingField"],
-        &resign(
-            without(&recs, si::INVOICE_NODE_ID),
-            ISSUER,
-            si::MESSAGE_NAME,
-        ),
+        &resign(without(&recs, w::INVOICE_NODE_ID), ISSUER, w::MESSAGE_NAME),
         NOW,
         C::MissingField,
         "",
@@ -734,9 +731,9 @@ fn invalid_tests(g: &mut Gen<'_>) {
         &[R_CREATED],
         &["MissingField"],
         &resign(
-            without(&recs, si::INVOICE_CREATED_AT),
+            without(&recs, w::INVOICE_CREATED_AT),
             ISSUER,
-            si::MESSAGE_NAME,
+            w::MESSAGE_NAME,
         ),
         NOW,
         C::MissingField,
@@ -748,9 +745,9 @@ fn invalid_tests(g: &mut Gen<'_>) {
         &[R_PATHS],
         &["MissingField"],
         &resign(
-            without(&without(&recs, si::INVOICE_PATHS), si::INVOICE_BLINDEDPAY),
+            without(&without(&recs, w::INVOICE_PATHS), w::INVOICE_BLINDEDPAY),
             ISSUER,
-            si::MESSAGE_NAME,
+            w::MESSAGE_NAME,
         ),
         NOW,
         C::MissingPaymentPaths,
@@ -763,12 +760,12 @@ fn invalid_tests(g: &mut Gen<'_>) {
         &["MissingField"],
         &resign(
             replace(
-                &replace(&recs, si::INVOICE_PATHS, vec![]),
-                si::INVOICE_BLINDEDPAY,
+                &replace(&recs, w::INVOICE_PATHS, vec![]),
+                w::INVOICE_BLINDEDPAY,
                 vec![],
             ),
             ISSUER,
-            si::MESSAGE_NAME,
+            w::MESSAGE_NAME,
         ),
         NOW,
         C::MissingPaymentPaths,
@@ -780,9 +777,9 @@ fn invalid_tests(g: &mut Gen<'_>) {
         &[R_PAY_REQ],
         &["MissingField"],
         &resign(
-            without(&recs, si::INVOICE_BLINDEDPAY),
+            without(&recs, w::INVOICE_BLINDEDPAY),
             ISSUER,
-            si::MESSAGE_NAME,
+            w::MESSAGE_NAME,
         ),
         NOW,
         C::BlindedPayMismatch,
@@ -853,7 +850,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
         "Signed by another key (0x42..) than invoice_node_id.",
         &[R_SIG, R_W_SIG],
         &["BadSignature"],
-        &resign(recs.clone(), WRONG, si::MESSAGE_NAME),
+        &resign(recs.clone(), WRONG, w::MESSAGE_NAME),
         NOW,
         C::InvalidSignature,
         "LDK rejects (IncorrectSignature).",
@@ -864,7 +861,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
         "No signature record.",
         &[R_SIG, R_W_ONE_SIG],
         &["BadSignature"],
-        &si::raw_stream(&without(&recs, si::SIGNATURE)),
+        &w::stream(&without(&recs, w::SIGNATURE)),
         NOW,
         C::MissingSignature,
         "",
@@ -872,7 +869,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
     {
         let mut short = recs.clone();
         for (t, v) in short.iter_mut() {
-            if *t == si::SIGNATURE {
+            if *t == w::SIGNATURE {
                 v.truncate(63);
             }
         }
@@ -881,7 +878,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
             "A 63-byte signature record.",
             &[R_TLV_BAD_LEN, R_SIG],
             &["MalformedTlv"],
-            &si::raw_stream(&short),
+            &w::stream(&short),
             NOW,
             C::InvalidValue,
             "",
@@ -892,7 +889,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
         "An unknown even record in the invoice range (182).",
         &[R_TLV_EVEN],
         &["UnknownEven"],
-        &resign(with(&recs, 182, vec![1]), ISSUER, si::MESSAGE_NAME),
+        &resign(with(&recs, 182, vec![1]), ISSUER, w::MESSAGE_NAME),
         NOW,
         C::UnknownEvenType,
         "",
@@ -902,7 +899,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
         "An unknown even record in the offer range (24).",
         &[R_TLV_EVEN],
         &["UnknownEven"],
-        &resign(with(&recs, 24, vec![1]), ISSUER, si::MESSAGE_NAME),
+        &resign(with(&recs, 24, vec![1]), ISSUER, w::MESSAGE_NAME),
         NOW,
         C::UnknownEvenType,
         "",
@@ -912,8 +909,8 @@ fn invalid_tests(g: &mut Gen<'_>) {
         let mut swapped = recs.clone();
         let a = swapped
             .iter()
-            .position(|(t, _)| *t == si::INVOICE_CREATED_AT);
-        let b2 = swapped.iter().position(|(t, _)| *t == si::INVOICE_NODE_ID);
+            .position(|(t, _)| *t == w::INVOICE_CREATED_AT);
+        let b2 = swapped.iter().position(|(t, _)| *t == w::INVOICE_NODE_ID);
         if let (Some(a), Some(b2)) = (a, b2) {
             swapped.swap(a, b2);
         }
@@ -922,7 +919,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
             "invoice_node_id (176) written before invoice_created_at (164).",
             &[R_TLV_ORDER],
             &["MalformedTlv"],
-            &si::raw_stream(&swapped),
+            &w::stream(&swapped),
             NOW,
             C::TlvOutOfOrder,
             "",
@@ -930,7 +927,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
     }
     {
         let mut dup = recs.clone();
-        if let Some(pos) = dup.iter().position(|(t, _)| *t == si::INVOICE_CREATED_AT) {
+        if let Some(pos) = dup.iter().position(|(t, _)| *t == w::INVOICE_CREATED_AT) {
             let r = dup[pos].clone();
             dup.insert(pos, r);
         }
@@ -939,7 +936,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
             "invoice_created_at written twice.",
             &[R_TLV_DUP],
             &["MalformedTlv"],
-            &si::raw_stream(&dup),
+            &w::stream(&dup),
             NOW,
             C::TlvDuplicate,
             "",
@@ -949,12 +946,12 @@ fn invalid_tests(g: &mut Gen<'_>) {
         // Rewrite the created_at record's length (4) as fd0004.
         let mut out = Vec::new();
         for (t, v) in &recs {
-            if *t == si::INVOICE_CREATED_AT {
+            if *t == w::INVOICE_CREATED_AT {
                 out.push(0xa4);
                 out.extend([0xfd, 0x00, v.len() as u8]);
                 out.extend(v);
             } else {
-                asyncpay_reference::tlv::write_record(&mut out, *t, v);
+                out.extend(w::record(*t, v));
             }
         }
         g.reject(
@@ -981,10 +978,10 @@ fn invalid_tests(g: &mut Gen<'_>) {
     {
         let v = recs
             .iter()
-            .find(|(t, _)| *t == si::INVOICE_PATHS)
+            .find(|(t, _)| *t == w::INVOICE_PATHS)
             .map(|(_, v)| v[..v.len() - 1].to_vec())
             .unwrap_or_default();
-        g.reject("invalid-truncated-payment-path", "invoice_paths whose last hop's encrypted data is one byte short of its length (record re-signed).", &[R_TLV_BAD_LEN], &["MalformedTlv"], &resign(replace(&recs, si::INVOICE_PATHS, v), ISSUER, si::MESSAGE_NAME), NOW, C::Truncated, "");
+        g.reject("invalid-truncated-payment-path", "invoice_paths whose last hop's encrypted data is one byte short of its length (record re-signed).", &[R_TLV_BAD_LEN], &["MalformedTlv"], &resign(replace(&recs, w::INVOICE_PATHS, v), ISSUER, w::MESSAGE_NAME), NOW, C::Truncated, "");
     }
     g.reject(
         "invalid-created-at-non-minimal",
@@ -992,13 +989,13 @@ fn invalid_tests(g: &mut Gen<'_>) {
         &[R_TLV_NON_MIN_FIELD],
         &["MalformedTlv"],
         &resign(
-            replace(&recs, si::INVOICE_CREATED_AT, {
+            replace(&recs, w::INVOICE_CREATED_AT, {
                 let mut v = vec![0];
-                v.extend(asyncpay_reference::tlv::write_tu64(CREATED_AT));
+                v.extend(w::tu64(CREATED_AT));
                 v
             }),
             ISSUER,
-            si::MESSAGE_NAME,
+            w::MESSAGE_NAME,
         ),
         NOW,
         C::InvalidValue,
@@ -1014,9 +1011,9 @@ fn invalid_tests(g: &mut Gen<'_>) {
             &[R_SIG, R_TLV_BAD_LEN],
             &["MalformedTlv"],
             &resign(
-                replace(&recs, si::INVOICE_NODE_ID, bad_point),
+                replace(&recs, w::INVOICE_NODE_ID, bad_point),
                 ISSUER,
-                si::MESSAGE_NAME,
+                w::MESSAGE_NAME,
             ),
             NOW,
             C::InvalidPoint,
