@@ -21,6 +21,7 @@
 
 use crate::errors;
 use crate::paths::{message_path_from_view, message_path_view};
+use crate::unsupported::Unsupported;
 use asyncpay_adapter::htlc::{ReleasePath, RevokeAndAckView, UpdateAddHtlcView};
 use asyncpay_adapter::invoice::TlvRecord;
 use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
@@ -132,11 +133,11 @@ pub(crate) fn encode_update_add(v: &UpdateAddHtlcView) -> Outcome {
         ) {
             (SKIMMED_FEE_TLV, Some(b)) => skimmed_fee_msat = Some(u64::from_be_bytes(b)),
             _ => {
-                return Outcome::unsupported(format!(
-                    "LDK 0.2.7's UpdateAddHTLC has no field for TLV {} (only 0, 65537 as an \
-                     8-byte skimmed_fee_msat, and 75537; ln/msgs.rs:3358-3371)",
-                    r.tlv_type
-                ))
+                return Unsupported::UpdateAddUnknownRecord.outcome(Some(&format!(
+                    "TLV {} ({} hex digits)",
+                    r.tlv_type,
+                    r.hex.len()
+                )))
             }
         }
     }
@@ -217,11 +218,7 @@ pub(crate) fn encode_revoke_and_ack(v: &RevokeAndAckView) -> Outcome {
     match &v.release_paths {
         None => {}
         Some(list) if list.is_empty() => {
-            return Outcome::unsupported(
-                "LDK 0.2.7 cannot write a present but empty release paths TLV: \
-                 release_htlc_message_paths is an optional_vec, omitted when empty \
-                 (ln/msgs.rs:3270, util/ser_macros.rs:973-974)",
-            )
+            return Unsupported::RevokeAndAckEmptyReleasePaths.outcome(None)
         }
         Some(list) => {
             for (i, rp) in list.iter().enumerate() {

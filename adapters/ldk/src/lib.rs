@@ -39,6 +39,8 @@ mod invoice;
 mod onion;
 mod paths;
 mod records;
+mod unblind;
+mod unsupported;
 
 pub mod nodes;
 
@@ -46,6 +48,7 @@ pub use builder::build_static_invoices_with_ldk;
 
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile, ReasonClass, Rejection};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use unsupported::Unsupported;
 
 /// The name of the adapter, used in trial names.
 pub const ADAPTER_NAME: &str = "ldk";
@@ -61,9 +64,10 @@ pub const LDK_VERSION: &str = "0.2.7";
 /// Supported operations: `static_invoice.decode`, `update_add_htlc.decode`,
 /// `update_add_htlc.encode`, `revoke_and_ack.decode`, `revoke_and_ack.encode`,
 /// `features.check`, `onion_message.peel` (`peel_onion_message`),
-/// `onion_message.build` (`create_onion_message`) and, for forwarding hops,
-/// `blinded_path.unblind` (`BlindedMessagePath::advance_path_by_one`). Every other operation answers
-/// [`Outcome::Unsupported`] with the reason.
+/// `onion_message.build` (`create_onion_message`), `blinded_path.unblind`
+/// (`BlindedMessagePath::advance_path_by_one`, for forwarding hops) and
+/// `scenario.run`. What LDK's API cannot express answers
+/// [`Outcome::Unsupported`] with the reason (see the crate documentation).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LdkAdapter;
 
@@ -140,40 +144,19 @@ pub(crate) fn guarded(op_name: &str, f: impl FnOnce() -> Outcome) -> Outcome {
 pub(crate) fn dispatch(op: &Operation) -> Outcome {
     match op {
         Operation::DecodeStaticInvoice(input) => invoice::decode(input),
-        Operation::EncodeStaticInvoice(_) => {
-            Outcome::unsupported(UNSUPPORTED_STATIC_INVOICE_ENCODE)
-        }
+        Operation::EncodeStaticInvoice(_) => Unsupported::StaticInvoiceEncode.outcome(None),
         Operation::DecodeUpdateAddHtlc(input) => htlc::decode_update_add(&input.hex),
         Operation::EncodeUpdateAddHtlc(view) => htlc::encode_update_add(view),
         Operation::DecodeRevokeAndAck(input) => htlc::decode_revoke_and_ack(&input.hex),
         Operation::EncodeRevokeAndAck(view) => htlc::encode_revoke_and_ack(view),
         Operation::CheckFeatures(input) => features::check(input),
-        Operation::BuildBlindedPath(_) => Outcome::unsupported(UNSUPPORTED_BLINDED_PATH_BUILD),
-        Operation::UnblindHop(input) => onion::unblind_op(input),
+        Operation::BuildBlindedPath(_) => Unsupported::BlindedPathBuild.outcome(None),
+        Operation::UnblindHop(input) => unblind::unblind_op(input),
         Operation::BuildOnionMessage(input) => onion::build_op(input),
         Operation::PeelOnionMessage(input) => onion::peel_op(input),
         Operation::RunScenario(s) => nodes::scenarios::run_op(s),
     }
 }
-
-/// Why `static_invoice.encode` is unsupported.
-const UNSUPPORTED_STATIC_INVOICE_ENCODE: &str =
-    "LDK 0.2.7 cannot write a static invoice from given fields signed with a given key: \
-     the only public constructor is StaticInvoiceBuilder::for_offer_using_derived_keys \
-     (offers/static_invoice.rs:123), which needs an LDK-built Offer whose issuer signing key \
-     is derived from an ExpandedKey and a Nonce (Offer::verify, offers/offer.rs:764) and \
-     rejects any other signing key (InvalidSigningPubkey); it also cannot write arbitrary \
-     offer/invoice records (no setter for offer features, unknown records, payment_hash or \
-     amount). Invoices LDK does build are exported by build_static_invoices_with_ldk().";
-
-/// Why `blinded_path.build` is unsupported.
-const UNSUPPORTED_BLINDED_PATH_BUILD: &str =
-    "LDK 0.2.7 cannot blind caller-given encrypted_data_tlvs: its only path builders, \
-     BlindedMessagePath::new / new_with_dummy_hops (blinded_path/message.rs:68-117), write \
-     LDK's own ForwardTlvs/ReceiveTlvs (padding, next_node_id or scid, its MessageContext at \
-     65537) and seal the final hop with LDK's receive-key tag (crypto/streams.rs:56-84), not \
-     BOLT 4's; from_blinded_path (message.rs:246) only wraps already-blinded hops. The path \
-     key comes from an EntropySource, but the plaintext and the final tag cannot be given";
 
 #[cfg(test)]
 mod interop_tests;
