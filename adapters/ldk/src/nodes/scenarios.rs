@@ -38,8 +38,12 @@ use std::collections::HashMap;
 /// Why a scenario was not run to the end.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScenarioError {
-    /// The scenario needs something LDK's test API (or this mapping) cannot express.
+    /// The scenario's setup or one of its events cannot be produced by the
+    /// real nodes around the role under test. Only this is a skip.
     Unsupported(String),
+    /// The scenario carries a value the driver cannot hand to the network
+    /// (e.g. hex that does not parse): an error of the trial, not a verdict.
+    Malformed(String),
     /// The driver failed (including a panic inside LDK).
     Driver(DriverError),
 }
@@ -107,8 +111,9 @@ pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioEr
 
 /// Answers `scenario.run`: the role under test's trace as
 /// `Outcome::Accepted { view: {"trace": [...]} }`, `Outcome::Unsupported`
-/// with the reason when the scenario cannot be mapped, and an `Internal`
-/// rejection when the driver fails (a panic inside LDK included).
+/// with the reason when the real network cannot reproduce the scenario's
+/// setup, and an `Internal` rejection when the scenario is malformed or the
+/// driver fails (a panic inside LDK included).
 pub fn run_op(scenario: &sc::Scenario) -> Outcome {
     match run_scenario(scenario) {
         Ok(trace) => match serde_json::to_value(&trace) {
@@ -118,9 +123,12 @@ pub fn run_op(scenario: &sc::Scenario) -> Outcome {
                 format!("trace not serialisable: {e}"),
             )),
         },
-        Err(ScenarioError::Unsupported(reason)) => Outcome::unsupported(format!(
-            "scenario.run on real LDK {} nodes: {reason}",
-            crate::LDK_VERSION
+        Err(ScenarioError::Unsupported(reason)) => {
+            crate::unsupported::Unsupported::ScenarioSetup.outcome(Some(&reason))
+        }
+        Err(ScenarioError::Malformed(e)) => Outcome::Rejected(Rejection::new(
+            ReasonClass::Internal,
+            format!("scenario.run: the scenario cannot be handed to the real nodes: {e}"),
         )),
         Err(ScenarioError::Driver(e)) => Outcome::Rejected(Rejection::new(
             ReasonClass::Internal,

@@ -354,6 +354,7 @@ impl Judged {
             Ok((trace, Err(f))) => format!("FAIL {id}: {f}\n      trace: {:?}", trace.trace),
             Err(ScenarioError::Unsupported(r)) => format!("UNSUPPORTED {id}: {r}"),
             Err(ScenarioError::Driver(e)) => format!("ERROR {id}: {e}"),
+            Err(ScenarioError::Malformed(e)) => format!("ERROR {id}: malformed: {e}"),
         }
     }
 }
@@ -647,6 +648,7 @@ fn payer_vector_scenarios_on_real_ldk() {
                 "UNSUPPORTED".to_string()
             }
             Err(ScenarioError::Driver(e)) => format!("ERROR {e}"),
+            Err(ScenarioError::Malformed(e)) => format!("ERROR malformed: {e}"),
         };
         verdicts.push((id, v));
     }
