@@ -14,7 +14,7 @@
 //! | `update_add_htlc` from the payer, `hold_htlc` | the payer pays the recipient's static invoice (recipient offline) |
 //! | `update_add_htlc` from the payer, no `hold_htlc` | the payer sends a keysend payment to the invoice server |
 //! | … not `irrevocably_committed` | performed at the next `commitment_signed` from the payer; the payer's `revoke_and_ack` is held back until the scenario's `revoke_and_ack` event |
-//! | `onion_message` `release_held_htlc` over `own(step, i)` | the recipient comes online, gets the `held_htlc_available` whose reply path is that release path, and its genuine release is delivered (again, for a repeat); `tampered`: a copy with one onion byte flipped |
+//! | `onion_message` `release_held_htlc` over `own(step, i)` | the recipient comes online, gets the `held_htlc_available` whose reply path is that release path, and its genuine release is delivered (again, for a repeat); `tampered`: a copy over the same LSP path whose final hop's context names another HTLC id and is re-sealed with BOLT 4's standard tag, without the LSP's receive key (`nodes/net/tamper.rs`): the onion and the hop decrypt, the context does not authenticate |
 //! | … over `forged(claims_htlc)` | the genuine context (HTLC id replaced), in a blinded path the recipient built with its own key |
 //! | `blocks_mined` | blocks mined so that the distance to the first held HTLC's `outgoing_cltv_value` is the scenario's |
 //! | `time_passes` | one block with a later timestamp, timer ticks |

@@ -5,6 +5,8 @@ use lightning::chain::channelmonitor::HTLC_FAIL_BACK_BUFFER;
 use lightning::ln::channelmanager::MIN_CLTV_EXPIRY_DELTA;
 use NodeRole::*;
 
+mod tamper;
+
 const AMT: u64 = 5_000;
 /// BOLT 4 `temporary_node_failure` (NODE | 2).
 const TEMPORARY_NODE_FAILURE: u16 = 0x2002;
