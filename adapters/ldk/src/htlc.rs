@@ -240,8 +240,8 @@ pub(crate) fn encode_revoke_and_ack(v: &RevokeAndAckView) -> Outcome {
                     Ok(p) => release.push((id, p)),
                     Err(e) => {
                         return Outcome::Rejected(Rejection::new(
-                            ReasonClass::InvalidBlindedPath,
-                            format!("release path {i}: {e}"),
+                            e.reason,
+                            format!("release path {i}: {}", e.detail),
                         ))
                     }
                 }

@@ -573,8 +573,7 @@ fn build(input: &BuildOnionMessage) -> Result<BuiltOnionMessageView, Outcome> {
         return Err(Unsupported::OnionMessageIntermediateTlvs.outcome(None));
     }
     let session = secret_key(&input.session_key, "session_key").map_err(Outcome::Rejected)?;
-    let path = message_path_from_view(&input.path)
-        .map_err(|e| Outcome::Rejected(rej(ReasonClass::InvalidBlindedPath, e)))?;
+    let path = message_path_from_view(&input.path).map_err(Outcome::Rejected)?;
     if matches!(
         path.introduction_node(),
         IntroductionNode::DirectedShortChannelId(..)
@@ -582,10 +581,7 @@ fn build(input: &BuildOnionMessage) -> Result<BuiltOnionMessageView, Outcome> {
         return Err(Unsupported::OnionMessageSciddirIntroduction.outcome(None));
     }
     let reply = match &input.reply_path {
-        Some(v) => Some(
-            message_path_from_view(v)
-                .map_err(|e| Outcome::Rejected(rej(ReasonClass::InvalidBlindedPath, e)))?,
-        ),
+        Some(v) => Some(message_path_from_view(v).map_err(Outcome::Rejected)?),
         None => None,
     };
     let value = input_hex(&c.value, "content value").map_err(Outcome::Rejected)?;

@@ -44,6 +44,7 @@ pub(crate) enum Unsupported {
 
 impl Unsupported {
     /// Every reason, in the order of the crate documentation.
+    #[cfg(test)]
     pub(crate) const ALL: [Unsupported; 13] = [
         Unsupported::StaticInvoiceEncode,
         Unsupported::BlindedPathBuild,

@@ -212,6 +212,43 @@ fn unblind_skips_only_a_hop_ldk_reads_as_its_own() {
     );
 }
 
+/// Evidence for the `ldk-0.2` unblind vectors' final hops (40 opaque bytes
+/// at 65537): LDK decrypts such a hop but refuses the context, which its
+/// reader parses as its own `MessageContext` (onion_message/packet.rs:369,
+/// blinded_path/message.rs:619-624); with a context LDK writes, the same
+/// hop is one LDK reads, so only the unblinding itself is unsupported.
+#[test]
+fn ldk_refuses_a_final_hop_whose_context_it_cannot_read() {
+    use lightning::blinded_path::message::{AsyncPaymentsContext, MessageContext};
+    use lightning::ln::channelmanager::InterceptId;
+    use lightning::util::ser::Writeable;
+    let hop = |context: &[u8]| {
+        // padding (1, empty), then LDK's context type 65537.
+        let mut pt = vec![0x01, 0x00, 0xfe, 0x00, 0x01, 0x00, 0x01];
+        pt.push(u8::try_from(context.len()).unwrap());
+        pt.extend_from_slice(context);
+        unblind_one_hop(&pt, false)
+    };
+    let o = hop(&[0x5a; 40]);
+    assert!(
+        matches!(&o, Outcome::Rejected(r) if r.reason == ReasonClass::Unspecified
+            && r.detail.contains("Unable to decode our hop data")),
+        "{o:?}"
+    );
+    let ldk_context = MessageContext::AsyncPayments(AsyncPaymentsContext::ReleaseHeldHtlc {
+        intercept_id: InterceptId([7; 32]),
+        prev_outbound_scid_alias: 42,
+        htlc_id: 7,
+    })
+    .encode();
+    let o = hop(&ldk_context);
+    assert_eq!(skipped_as(&o), "unblind-hop-for-itself");
+    assert!(
+        format!("{o:?}").contains("Received an unauthenticated"),
+        "{o:?}"
+    );
+}
+
 fn build_input(content: Value) -> Value {
     json!({
         "session_key": hex::encode([0x91u8; 32]),
