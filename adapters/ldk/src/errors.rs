@@ -28,7 +28,10 @@ pub(crate) fn decode_error_class(e: &DecodeError) -> ReasonClass {
         DecodeError::UnknownVersion => ReasonClass::InvalidValue,
         DecodeError::UnsupportedCompression => ReasonClass::InvalidValue,
         DecodeError::DangerousValue => ReasonClass::InvalidValue,
-        DecodeError::Io(_) => ReasonClass::Internal,
+        // Reading from a byte slice raises no I/O error but a premature end
+        // (above); any other kind is still LDK's reader refusing the input,
+        // for a reason the kind does not name.
+        DecodeError::Io(_) => ReasonClass::Unspecified,
     }
 }
 
@@ -88,8 +91,10 @@ fn semantic_error_class(e: &Bolt12SemanticError) -> ReasonClass {
         E::InvalidSigningPubkey => ReasonClass::NodeIdMismatch,
         E::MissingSignature => ReasonClass::MissingSignature,
         E::UnexpectedPaths | E::UnexpectedHumanReadableName => ReasonClass::InvalidValue,
-        // Not a verdict on the input.
-        E::DuplicatePaymentId => ReasonClass::Internal,
+        // Raised when paying, never by a parser (offers/parse.rs); should a
+        // reader ever answer it, it is LDK refusing the input without a rule
+        // this class list names.
+        E::DuplicatePaymentId => ReasonClass::Unspecified,
     }
 }
 

@@ -96,10 +96,14 @@ pub(crate) fn check(input: &CheckFeatures) -> Outcome {
     let (view, unknown) = match input.context.as_str() {
         "init" => view_of!(InitFeatures, be),
         "node_announcement" => view_of!(NodeFeatures, be),
+        // The api crate defines exactly these two contexts (CheckFeatures::context).
         other => {
-            return Outcome::unsupported(format!(
-                "features.check context {other:?}: this adapter maps only `init` \
-                 (InitFeatures) and `node_announcement` (NodeFeatures)"
+            return Outcome::Rejected(Rejection::new(
+                ReasonClass::Internal,
+                format!(
+                    "features.check context {other:?} is not one the suite's API defines \
+                     (`init`, `node_announcement`): the input cannot be handed to LDK"
+                ),
             ))
         }
     };

@@ -21,6 +21,7 @@
 
 use crate::errors;
 use crate::paths::{message_path_from_view, message_path_view};
+use crate::unsupported::Unsupported;
 use asyncpay_adapter::htlc::{ReleasePath, RevokeAndAckView, UpdateAddHtlcView};
 use asyncpay_adapter::invoice::TlvRecord;
 use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
@@ -37,6 +38,9 @@ pub(crate) const UPDATE_ADD_HTLC_TYPE: u16 = 128;
 pub(crate) const REVOKE_AND_ACK_TYPE: u16 = 133;
 /// LDK's `skimmed_fee_msat` TLV in `update_add_htlc` (ln/msgs.rs:3367).
 const SKIMMED_FEE_TLV: u64 = 65537;
+/// The `htlc_id` LDK's writer is given for a release path in the draft's
+/// layout, which names none (see [`encode_revoke_and_ack`]).
+pub(crate) const DRAFT_LAYOUT_HTLC_ID: u64 = 0;
 
 fn internal(detail: impl Into<String>) -> Outcome {
     Outcome::Rejected(Rejection::new(ReasonClass::Internal, detail))
@@ -132,11 +136,11 @@ pub(crate) fn encode_update_add(v: &UpdateAddHtlcView) -> Outcome {
         ) {
             (SKIMMED_FEE_TLV, Some(b)) => skimmed_fee_msat = Some(u64::from_be_bytes(b)),
             _ => {
-                return Outcome::unsupported(format!(
-                    "LDK 0.2.7's UpdateAddHTLC has no field for TLV {} (only 0, 65537 as an \
-                     8-byte skimmed_fee_msat, and 75537; ln/msgs.rs:3358-3371)",
-                    r.tlv_type
-                ))
+                return Unsupported::UpdateAddUnknownRecord.outcome(Some(&format!(
+                    "TLV {} ({} hex digits)",
+                    r.tlv_type,
+                    r.hex.len()
+                )))
             }
         }
     }
@@ -206,38 +210,38 @@ pub(crate) fn decode_revoke_and_ack(hex_in: &str) -> Outcome {
 }
 
 /// `revoke_and_ack.encode`.
+///
+/// LDK's `RevokeAndACK` holds release paths only as `(htlc_id, path)` pairs
+/// (`release_htlc_message_paths: Vec<(u64, BlindedMessagePath)>`, ln/msgs.rs:898)
+/// and writes them at its type 75537 (ln/msgs.rs:3270). A path given in the
+/// draft's layout (no `htlc_id`) is therefore written the only way LDK can:
+/// paired with [`DRAFT_LAYOUT_HTLC_ID`], since the draft's message names no
+/// HTLC. The answer is LDK's own encoding, which the draft's reader cannot
+/// read whatever the id (the record's type is 75537, not 0): a divergence
+/// reported as LDK's answer, not an operation LDK lacks.
 pub(crate) fn encode_revoke_and_ack(v: &RevokeAndAckView) -> Outcome {
     if let Some(r) = v.unknown.first() {
-        return Outcome::unsupported(format!(
-            "LDK 0.2.7's RevokeAndACK has no field for TLV {} (only 75537; ln/msgs.rs:3265-3271)",
-            r.tlv_type
-        ));
+        return Unsupported::RevokeAndAckUnknownRecord.outcome(Some(&format!(
+            "TLV {} ({} hex digits)",
+            r.tlv_type,
+            r.hex.len()
+        )));
     }
     let mut release = Vec::new();
     match &v.release_paths {
         None => {}
         Some(list) if list.is_empty() => {
-            return Outcome::unsupported(
-                "LDK 0.2.7 cannot write a present but empty release paths TLV: \
-                 release_htlc_message_paths is an optional_vec, omitted when empty \
-                 (ln/msgs.rs:3270, util/ser_macros.rs:973-974)",
-            )
+            return Unsupported::RevokeAndAckEmptyReleasePaths.outcome(None)
         }
         Some(list) => {
             for (i, rp) in list.iter().enumerate() {
-                let Some(id) = rp.htlc_id else {
-                    return Outcome::unsupported(
-                        "LDK 0.2.7 pairs every release path with an htlc_id \
-                         (RevokeAndACK.release_htlc_message_paths: Vec<(u64, BlindedMessagePath)>); \
-                         the draft's layout without htlc_id cannot be written",
-                    );
-                };
+                let id = rp.htlc_id.unwrap_or(DRAFT_LAYOUT_HTLC_ID);
                 match message_path_from_view(&rp.path) {
                     Ok(p) => release.push((id, p)),
                     Err(e) => {
                         return Outcome::Rejected(Rejection::new(
-                            ReasonClass::InvalidBlindedPath,
-                            format!("release path {i}: {e}"),
+                            e.reason,
+                            format!("release path {i}: {}", e.detail),
                         ))
                     }
                 }

@@ -338,7 +338,7 @@ fn reference_cannot_open_the_final_hop_of_a_path_ldk_built_for_itself() {
     );
     // Another receive key: the tag verifies under neither MAC.
     let r = rejected(ldk_peel(HOLDER, &fwd.onion_message, Some([0x98; 32])));
-    assert_eq!(r.reason, ReasonClass::InvalidValue, "{}", r.detail);
+    assert_eq!(r.reason, ReasonClass::Unspecified, "{}", r.detail);
     assert!(
         r.detail.contains("Unable to decode our hop data"),
         "{}",
@@ -369,7 +369,7 @@ fn ldk_refuses_path_id_in_a_final_hop() {
             assert_eq!(rcv.path_id, None);
         } else {
             let r = rejected(o);
-            assert_eq!(r.reason, ReasonClass::InvalidValue, "{}", r.detail);
+            assert_eq!(r.reason, ReasonClass::Unspecified, "{}", r.detail);
             assert!(
                 r.detail.contains("Unable to decode our hop data"),
                 "{}",
@@ -391,7 +391,7 @@ fn ldk_reads_held_htlc_available_only_length_prefixed_and_only_over_its_own_path
     for (value, class, says) in [
         (
             &[][..],
-            ReasonClass::InvalidValue,
+            ReasonClass::Unspecified,
             "Unable to decode our hop data",
         ),
         (

@@ -26,8 +26,75 @@
 //! `scenario.run` runs on four real in-process LDK nodes (module [`nodes`],
 //! lightning's `_test_utils` feature), with LDK in the role under test
 //! (`payer`, `payer_lsp`, `recipient` or `invoice_server`); LDK's logs are
-//! captured while a network runs. A scenario the real network cannot
-//! reproduce is unsupported with the reason.
+//! captured while a network runs. A scenario whose setup the real network
+//! cannot reproduce is unsupported with the reason; a malformed scenario or
+//! a run the driver cannot complete is an `internal` error of the trial.
+//!
+//! # Rejections and their classes
+//!
+//! A rejection is LDK's verdict on the input, classed from what LDK said
+//! (module `errors`, `onion::peel_rejection`). Where LDK answers a bare
+//! `Err(())` or a log line that names no rule (`peel_onion_message`'s
+//! "Unable to decode our hop data", `advance_path_by_one`), the class is
+//! [`ReasonClass::Unspecified`], with LDK's words in the detail.
+//! [`ReasonClass::Internal`] is kept for what is not a verdict: a caught
+//! panic, input the adapter cannot hand to LDK (hex that does not parse, a
+//! node secret that is no scalar, a content kind or feature context the
+//! suite's API does not define), the adapter's own signer failing.
+//!
+//! # What is unsupported, and why
+//!
+//! An unsupported answer (a skip) means only that LDK 0.2.7's public API
+//! cannot express the operation. Every one goes through `unsupported::Unsupported`
+//! and starts with its name in brackets; the tests check that this list, that
+//! enum and the sources agree, and that each is reachable. Paths are relative
+//! to `lightning-0.2.7/src/`.
+//!
+//! - `static-invoice-encode` (`static_invoice.encode`): the only public
+//!   constructor, `StaticInvoiceBuilder::for_offer_using_derived_keys`
+//!   (offers/static_invoice.rs:123), signs with keys derived from an
+//!   `ExpandedKey` and a `Nonce` for an LDK-built offer (`Offer::verify`,
+//!   offers/offer.rs:764); no given signing key, no arbitrary records.
+//! - `blinded-path-build` (`blinded_path.build`): `BlindedMessagePath::new` /
+//!   `new_with_dummy_hops` (blinded_path/message.rs:68-117, :705-745) write
+//!   LDK's own `ControlTlvs` and seal the final hop with LDK's receive-key tag
+//!   (crypto/streams.rs:56-84); caller-given `encrypted_data_tlvs` cannot be blinded.
+//! - `unblind-hop-for-itself` (`blinded_path.unblind` of a final or dummy
+//!   hop): `advance_path_by_one` unblinds forwarding hops only
+//!   (blinded_path/message.rs:187-227, `_ => Err(())` at :226); LDK's
+//!   `peel_onion_message` reads such a hop (the adapter asks it, module
+//!   `unblind`) but exposes neither its plaintext nor a next path key.
+//!   A hop LDK refuses both ways is a rejection, not a skip.
+//! - `onion-message-without-content` (`onion_message.build`):
+//!   `create_onion_message` always writes one content of type >= 64
+//!   (onion_message/messenger.rs:1058, :1075).
+//! - `onion-message-extra-tlvs`: the final hop's `onionmsg_tlv` is exactly
+//!   reply path, encrypted data and content (onion_message/packet.rs:252-264).
+//! - `onion-message-intermediate-tlvs`: a non-final hop's is the encrypted
+//!   data only (onion_message/packet.rs:244-247).
+//! - `onion-message-sciddir-introduction`: a `sciddir_or_pubkey`
+//!   introduction node is resolved only from the sender's channels
+//!   (onion_message/messenger.rs:1079-1097, :1113).
+//! - `onion-message-payloads-len`: LDK picks 1300 or 32768 itself
+//!   (onion_message/messenger.rs:2576-2583); no length can be asked for.
+//! - `async-content-with-fields`: `HeldHtlcAvailable {}` and
+//!   `ReleaseHeldHtlc {}` have no fields (onion_message/async_payments.rs:194,198,
+//!   :258,260); a value LDK's reader refuses cannot be held.
+//! - `update-add-unknown-record` (`update_add_htlc.encode`): `UpdateAddHTLC`
+//!   has fields for TLVs 0, 65537 (8 bytes) and 75537 only (ln/msgs.rs:3358-3371).
+//! - `revoke-and-ack-unknown-record` (`revoke_and_ack.encode`): `RevokeAndACK`
+//!   has a field for TLV 75537 only (ln/msgs.rs:3264-3271).
+//! - `revoke-and-ack-empty-release-paths`: an empty `optional_vec` is not
+//!   written (ln/msgs.rs:3270, util/ser_macros.rs:973-974), so a present but
+//!   empty list is the same value as none.
+//! - `scenario-setup` (`scenario.run`): the real nodes around the role under
+//!   test cannot produce the scenario's setup or event (the detail names the
+//!   step).
+//!
+//! Not unsupported, because LDK can do them and does them differently:
+//! release paths in the draft's layout (no `htlc_id`) are written the only
+//! way `RevokeAndACK` can hold them, paired with an `htlc_id` of 0, at LDK's
+//! type 75537 (module `htlc`); that answer is judged like any other.
 
 #![warn(missing_docs)]
 
@@ -39,6 +106,8 @@ mod invoice;
 mod onion;
 mod paths;
 mod records;
+mod unblind;
+mod unsupported;
 
 pub mod nodes;
 
@@ -46,6 +115,7 @@ pub use builder::build_static_invoices_with_ldk;
 
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile, ReasonClass, Rejection};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use unsupported::Unsupported;
 
 /// The name of the adapter, used in trial names.
 pub const ADAPTER_NAME: &str = "ldk";
@@ -61,9 +131,10 @@ pub const LDK_VERSION: &str = "0.2.7";
 /// Supported operations: `static_invoice.decode`, `update_add_htlc.decode`,
 /// `update_add_htlc.encode`, `revoke_and_ack.decode`, `revoke_and_ack.encode`,
 /// `features.check`, `onion_message.peel` (`peel_onion_message`),
-/// `onion_message.build` (`create_onion_message`) and, for forwarding hops,
-/// `blinded_path.unblind` (`BlindedMessagePath::advance_path_by_one`). Every other operation answers
-/// [`Outcome::Unsupported`] with the reason.
+/// `onion_message.build` (`create_onion_message`), `blinded_path.unblind`
+/// (`BlindedMessagePath::advance_path_by_one`, for forwarding hops) and
+/// `scenario.run`. What LDK's API cannot express answers
+/// [`Outcome::Unsupported`] with the reason (see the crate documentation).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LdkAdapter;
 
@@ -142,42 +213,23 @@ pub fn guarded(op_name: &str, f: impl FnOnce() -> Outcome) -> Outcome {
 pub(crate) fn dispatch(op: &Operation) -> Outcome {
     match op {
         Operation::DecodeStaticInvoice(input) => invoice::decode(input),
-        Operation::EncodeStaticInvoice(_) => {
-            Outcome::unsupported(UNSUPPORTED_STATIC_INVOICE_ENCODE)
-        }
+        Operation::EncodeStaticInvoice(_) => Unsupported::StaticInvoiceEncode.outcome(None),
         Operation::DecodeUpdateAddHtlc(input) => htlc::decode_update_add(&input.hex),
         Operation::EncodeUpdateAddHtlc(view) => htlc::encode_update_add(view),
         Operation::DecodeRevokeAndAck(input) => htlc::decode_revoke_and_ack(&input.hex),
         Operation::EncodeRevokeAndAck(view) => htlc::encode_revoke_and_ack(view),
         Operation::CheckFeatures(input) => features::check(input),
-        Operation::BuildBlindedPath(_) => Outcome::unsupported(UNSUPPORTED_BLINDED_PATH_BUILD),
-        Operation::UnblindHop(input) => onion::unblind_op(input),
+        Operation::BuildBlindedPath(_) => Unsupported::BlindedPathBuild.outcome(None),
+        Operation::UnblindHop(input) => unblind::unblind_op(input),
         Operation::BuildOnionMessage(input) => onion::build_op(input),
         Operation::PeelOnionMessage(input) => onion::peel_op(input),
         Operation::RunScenario(s) => nodes::scenarios::run_op(s),
     }
 }
 
-/// Why `static_invoice.encode` is unsupported.
-const UNSUPPORTED_STATIC_INVOICE_ENCODE: &str =
-    "LDK 0.2.7 cannot write a static invoice from given fields signed with a given key: \
-     the only public constructor is StaticInvoiceBuilder::for_offer_using_derived_keys \
-     (offers/static_invoice.rs:123), which needs an LDK-built Offer whose issuer signing key \
-     is derived from an ExpandedKey and a Nonce (Offer::verify, offers/offer.rs:764) and \
-     rejects any other signing key (InvalidSigningPubkey); it also cannot write arbitrary \
-     offer/invoice records (no setter for offer features, unknown records, payment_hash or \
-     amount). Invoices LDK does build are exported by build_static_invoices_with_ldk().";
-
-/// Why `blinded_path.build` is unsupported.
-const UNSUPPORTED_BLINDED_PATH_BUILD: &str =
-    "LDK 0.2.7 cannot blind caller-given encrypted_data_tlvs: its only path builders, \
-     BlindedMessagePath::new / new_with_dummy_hops (blinded_path/message.rs:68-117), write \
-     LDK's own ForwardTlvs/ReceiveTlvs (padding, next_node_id or scid, its MessageContext at \
-     65537) and seal the final hop with LDK's receive-key tag (crypto/streams.rs:56-84), not \
-     BOLT 4's; from_blinded_path (message.rs:246) only wraps already-blinded hops. The path \
-     key comes from an EntropySource, but the plaintext and the final tag cannot be given";
-
 #[cfg(test)]
 mod interop_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unsupported_tests;

@@ -72,6 +72,7 @@ mod server;
 #[cfg(test)]
 mod tests;
 
+pub use net::tamper::{RebuiltRelease, Reseal};
 pub use net::{
     AsyncNet, Forgery, HeldHtlcCapture, NetConfig, NodeRole, Observations, OmKind, ReleaseCapture,
     Summary, TraceEntry,

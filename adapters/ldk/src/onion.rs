@@ -1,8 +1,7 @@
 //! Onion messages with LDK: `onion_message.peel` through `peel_onion_message`
 //! (onion_message/messenger.rs:1140) and `onion_message.build` through
-//! `create_onion_message` (onion_message/messenger.rs:1058), and the one
-//! public single-hop unblinding LDK has, `BlindedMessagePath::advance_path_by_one`
-//! (blinded_path/message.rs:187), for `blinded_path.unblind`.
+//! `create_onion_message` (onion_message/messenger.rs:1058), and the LDK
+//! plumbing (signer, logger, entropy) that module `unblind` shares.
 //!
 //! # Driving LDK with the suite's secrets
 //!
@@ -35,7 +34,7 @@
 
 use crate::errors::decode_rejection;
 use crate::paths::{message_path_from_view, message_path_view};
-use asyncpay_adapter::blinding::{UnblindHop, UnblindedHopView};
+use crate::unsupported::Unsupported;
 use asyncpay_adapter::onion::{
     BuildOnionMessage, BuiltOnionMessageView, ContentView, ForwardView, PeelOnionMessage,
     PeeledOnionMessageView, ReceiveView, ReleaseContextView,
@@ -47,8 +46,8 @@ use lightning::bitcoin::hashes::{Hash, HashEngine};
 use lightning::bitcoin::secp256k1::ecdh::SharedSecret;
 use lightning::bitcoin::secp256k1::ecdsa::{RecoverableSignature, Signature};
 use lightning::bitcoin::secp256k1::{schnorr, PublicKey, Scalar, Secp256k1, SecretKey};
-use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
-use lightning::blinded_path::{BlindedHop, IntroductionNode, NodeIdLookUp};
+use lightning::blinded_path::message::{MessageContext, NextMessageHop};
+use lightning::blinded_path::{IntroductionNode, NodeIdLookUp};
 use lightning::bolt11_invoice::RawBolt11Invoice;
 use lightning::ln::inbound_payment::ExpandedKey;
 use lightning::ln::msgs::{OnionMessage, UnsignedGossipMessage};
@@ -81,7 +80,7 @@ pub(crate) const NO_RECEIVE_AUTH_KEY: [u8; 32] = [0u8; 32];
 /// The secret of the sender in `onion_message.build`. The vectors do not name
 /// the sender; LDK asks for its node id only to see whether it is the path's
 /// introduction node itself (messenger.rs:1079-1097), which this key is not.
-fn sender_secret() -> SecretKey {
+pub(crate) fn sender_secret() -> SecretKey {
     let h = Sha256::hash(b"asyncpay-ldk onion_message.build sender").to_byte_array();
     SecretKey::from_slice(&h).expect("a SHA256 output is a valid secret key")
 }
@@ -94,6 +93,11 @@ pub(crate) struct FixedSigner {
 }
 
 impl FixedSigner {
+    /// The node id of the secret.
+    pub(crate) fn node_id(&self) -> PublicKey {
+        self.node_id
+    }
+
     /// A signer for `secret` that authenticates paths with `receive_auth_key`.
     pub(crate) fn new(secret: SecretKey, receive_auth_key: [u8; 32]) -> FixedSigner {
         let secp = Secp256k1::signing_only();
@@ -221,22 +225,8 @@ impl EntropySource for SessionEntropy {
     }
 }
 
-/// A `NodeIdLookUp` that records the short channel id LDK asks about and
-/// answers a placeholder node id (never reported).
-struct RecordingLookUp {
-    asked: Mutex<Option<u64>>,
-    placeholder: PublicKey,
-}
-
-impl NodeIdLookUp for RecordingLookUp {
-    fn next_node_id(&self, short_channel_id: u64) -> Option<PublicKey> {
-        *self.asked.lock().unwrap_or_else(|e| e.into_inner()) = Some(short_channel_id);
-        Some(self.placeholder)
-    }
-}
-
 /// A `NodeIdLookUp` that knows no channel.
-struct NoLookUp;
+pub(crate) struct NoLookUp;
 
 impl NodeIdLookUp for NoLookUp {
     fn next_node_id(&self, _short_channel_id: u64) -> Option<PublicKey> {
@@ -244,31 +234,44 @@ impl NodeIdLookUp for NoLookUp {
     }
 }
 
-fn rej(class: ReasonClass, detail: impl Into<String>) -> Rejection {
+pub(crate) fn rej(class: ReasonClass, detail: impl Into<String>) -> Rejection {
     Rejection::new(class, detail)
 }
 
-fn secret_key(hex_in: &str, what: &str) -> Result<SecretKey, Rejection> {
-    let b =
-        hex::decode(hex_in).map_err(|e| rej(ReasonClass::InvalidValue, format!("{what}: {e}")))?;
-    SecretKey::from_slice(&b).map_err(|e| rej(ReasonClass::InvalidValue, format!("{what}: {e}")))
+/// Input the adapter cannot even hand to LDK (hex that does not parse, a
+/// secret that is no secp256k1 scalar): not a verdict of LDK's.
+pub(crate) fn unusable(what: &str, e: impl std::fmt::Display) -> Rejection {
+    rej(
+        ReasonClass::Internal,
+        format!("{what}: the vector's input cannot be handed to LDK: {e}"),
+    )
 }
 
-fn public_key(hex_in: &str, what: &str) -> Result<PublicKey, Rejection> {
-    let b =
-        hex::decode(hex_in).map_err(|e| rej(ReasonClass::InvalidValue, format!("{what}: {e}")))?;
+/// Hex of the input.
+pub(crate) fn input_hex(hex_in: &str, what: &str) -> Result<Vec<u8>, Rejection> {
+    hex::decode(hex_in).map_err(|e| unusable(what, e))
+}
+
+pub(crate) fn secret_key(hex_in: &str, what: &str) -> Result<SecretKey, Rejection> {
+    SecretKey::from_slice(&input_hex(hex_in, what)?).map_err(|e| unusable(what, e))
+}
+
+/// A point LDK's API takes as a `PublicKey`: bytes that are not one are
+/// refused by secp256k1 (LDK's own readers refuse them the same way,
+/// `Readable for PublicKey`, util/ser.rs).
+pub(crate) fn public_key(hex_in: &str, what: &str) -> Result<PublicKey, Rejection> {
+    let b = input_hex(hex_in, what)?;
     PublicKey::from_slice(&b).map_err(|e| rej(ReasonClass::InvalidPoint, format!("{what}: {e}")))
 }
 
 fn bytes32(hex_in: &str, what: &str) -> Result<[u8; 32], Rejection> {
-    let b =
-        hex::decode(hex_in).map_err(|e| rej(ReasonClass::InvalidValue, format!("{what}: {e}")))?;
-    b.try_into()
-        .map_err(|_| rej(ReasonClass::InvalidValue, format!("{what}: not 32 bytes")))
+    input_hex(hex_in, what)?
+        .try_into()
+        .map_err(|_| unusable(what, "not 32 bytes"))
 }
 
 /// `BLOCKxTXxOUTPUT`.
-fn scid_string(scid: u64) -> String {
+pub(crate) fn scid_string(scid: u64) -> String {
     format!(
         "{}x{}x{}",
         scid >> 40,
@@ -308,32 +311,35 @@ pub(crate) fn write_onion_message(msg: &OnionMessage) -> Vec<u8> {
 /// | LDK's log line | class |
 /// | --- | --- |
 /// | `Errored decoding onion message packet: Malformed { err_msg: "HMAC Check failed", .. }` (ln/onion_utils.rs:2643-2648) | `invalid_hmac` |
-/// | `Errored decoding onion message packet: Relay { err_msg: "Unable to decode our hop data", reason: InvalidOnionPayload, .. }` (messenger.rs:1323, ln/onion_utils.rs:2652-2679) | `invalid_value`: LDK folds every `DecodeError` of the payload (a Poly1305 tag that verifies under neither key, an unknown even type in `onionmsg_tlv` or in the encrypted data, both next hops, no or two contents, a malformed reply path, a content its reader refuses) into this one line, and the `DecodeError` itself is not logged |
+/// | `Errored decoding onion message packet: Relay { err_msg: "Unable to decode our hop data", reason: InvalidOnionPayload, .. }` (messenger.rs:1323, ln/onion_utils.rs:2652-2679) | `unspecified`: LDK folds every `DecodeError` of the payload (a Poly1305 tag that verifies under neither key, an unknown even type in `onionmsg_tlv` or in the encrypted data, both next hops, no or two contents, a malformed reply path, a content its reader refuses) into this one line, and the `DecodeError` itself is not logged, so the line names no rule |
 /// | `Received an unauthenticated ... onion message` (messenger.rs:1238-1276) | `unauthenticated_release`: the final hop's tag did not verify under the receive key, so LDK did not build the path |
 /// | `Received message was sent on a blinded path with wrong or missing context.` (messenger.rs:1280-1286) | `invalid_content`: the path's context is not one for this kind of message |
 /// | `Received bogus onion message packet, either the sender encoded a final hop as a forwarding hop or vice versa` (messenger.rs:1326-1328) | `invalid_encrypted_data` |
-/// | `Failed to retrieve node secret`, `Failed to compute ...` | `internal` |
+/// | `Failed to retrieve node secret`, `Failed to compute onion packet shared secret` (messenger.rs:1152, :1166) | `internal`: the adapter's own signer failed |
+/// | anything else, or nothing logged | `unspecified`: LDK refused the input and did not say why |
 ///
 /// Every rejection keeps LDK's line in its detail.
 pub(crate) fn peel_rejection(lines: &[String]) -> Rejection {
     let Some(last) = lines.last() else {
         return rej(
-            ReasonClass::Internal,
+            ReasonClass::Unspecified,
             "LDK's peel_onion_message returned Err(()) and logged nothing",
         );
     };
     let class = if last.contains("HMAC Check failed") {
         ReasonClass::InvalidHmac
-    } else if last.contains("Unable to decode our hop data") {
-        ReasonClass::InvalidValue
     } else if last.contains("Received an unauthenticated") {
         ReasonClass::UnauthenticatedRelease
     } else if last.contains("wrong or missing context") {
         ReasonClass::InvalidContent
     } else if last.contains("Received bogus onion message packet") {
         ReasonClass::InvalidEncryptedData
-    } else {
+    } else if last.contains("Failed to retrieve node secret")
+        || last.contains("Failed to compute onion packet shared secret")
+    {
         ReasonClass::Internal
+    } else {
+        ReasonClass::Unspecified
     };
     let earlier = &lines[..lines.len() - 1];
     let mut detail = format!("LDK's peel_onion_message refused it: {last}");
@@ -382,8 +388,7 @@ pub(crate) fn peel(input: &PeelOnionMessage) -> Result<PeeledOnionMessageView, R
         Some(k) => bytes32(k, "release_auth_key")?,
         None => NO_RECEIVE_AUTH_KEY,
     };
-    let bytes = hex::decode(&input.onion_message)
-        .map_err(|e| rej(ReasonClass::InvalidValue, format!("onion_message: {e}")))?;
+    let bytes = input_hex(&input.onion_message, "onion_message")?;
     let msg = read_onion_message(&bytes)?;
     let signer = FixedSigner::new(secret, auth);
     let logger = CapturingLogger::default();
@@ -456,21 +461,22 @@ pub(crate) fn peel_op(input: &PeelOnionMessage) -> Outcome {
 ///   have no fields, so they stand for exactly the draft's empty TLV stream;
 ///   LDK writes them itself (with its length prefix, see the expected failures).
 ///   A non-empty value is read with LDK's reader and, if refused, is a value
-///   LDK's types cannot hold ([`Content::Unsupported`]).
+///   LDK's types cannot hold ([`Unsupported::AsyncContentWithFields`]): sending
+///   the bytes verbatim would make LDK appear to carry a field it has not.
 /// * the offers kinds: read with LDK's own reader (`InvoiceRequest`,
 ///   `Bolt12Invoice`, `StaticInvoice`, `InvoiceError`), which keeps the bytes
 ///   as given. Where LDK's reader refuses the value on BOLT 12 grounds (the
 ///   onion message vectors carry placeholder invoices: no payer metadata, no
 ///   payment paths), the bytes are sent verbatim as a [`RawContent`] at
 ///   LDK's type number for that kind (onion_message/offers.rs:29-33), through
-///   the same public `create_onion_message`: the packet is still LDK's.
+///   the same public `create_onion_message`: the packet is still LDK's, and
+///   the content is one LDK has a type for.
 // One value per build, moved straight into create_onion_message: boxing buys nothing.
 #[allow(clippy::large_enum_variant)]
 enum Content {
     Offers(OffersMessage),
     Async(AsyncPaymentsMessage),
     Raw(RawContent),
-    Unsupported(String),
 }
 
 /// Content bytes written verbatim at a given `onionmsg_tlv` type, through
@@ -506,108 +512,79 @@ fn read_all<T: Readable>(value: &[u8]) -> Option<T> {
     r.is_empty().then_some(v)
 }
 
-fn content(kind: &str, value: &[u8]) -> Content {
+/// The content for `kind`; `Err` is the answer when there is none.
+fn content(kind: &str, value: &[u8]) -> Result<Content, Outcome> {
     let v = value.to_vec();
     let raw = |tlv_type: u64| {
-        Content::Raw(RawContent {
+        Ok(Content::Raw(RawContent {
             tlv_type,
             value: value.to_vec(),
-        })
+        }))
     };
+    let with_fields = || Err(Unsupported::AsyncContentWithFields.outcome(Some(kind)));
     match kind {
         "invoice_request" => match InvoiceRequest::try_from(v) {
-            Ok(m) => Content::Offers(OffersMessage::InvoiceRequest(m)),
+            Ok(m) => Ok(Content::Offers(OffersMessage::InvoiceRequest(m))),
             Err(_) => raw(64),
         },
         "invoice" => match Bolt12Invoice::try_from(v) {
-            Ok(m) => Content::Offers(OffersMessage::Invoice(m)),
+            Ok(m) => Ok(Content::Offers(OffersMessage::Invoice(m))),
             Err(_) => raw(66),
         },
         "invoice_error" => match read_all::<InvoiceError>(value) {
-            Some(m) => Content::Offers(OffersMessage::InvoiceError(m)),
+            Some(m) => Ok(Content::Offers(OffersMessage::InvoiceError(m))),
             None => raw(68),
         },
         "static_invoice" => match StaticInvoice::try_from(v) {
-            Ok(m) => Content::Offers(OffersMessage::StaticInvoice(m)),
+            Ok(m) => Ok(Content::Offers(OffersMessage::StaticInvoice(m))),
             Err(_) => raw(70),
         },
-        "held_htlc_available" if value.is_empty() => Content::Async(
+        "held_htlc_available" if value.is_empty() => Ok(Content::Async(
             AsyncPaymentsMessage::HeldHtlcAvailable(HeldHtlcAvailable {}),
-        ),
-        "release_held_htlc" if value.is_empty() => {
-            Content::Async(AsyncPaymentsMessage::ReleaseHeldHtlc(ReleaseHeldHtlc {}))
-        }
+        )),
+        "release_held_htlc" if value.is_empty() => Ok(Content::Async(
+            AsyncPaymentsMessage::ReleaseHeldHtlc(ReleaseHeldHtlc {}),
+        )),
         "held_htlc_available" => match read_all::<HeldHtlcAvailable>(value) {
-            Some(m) => Content::Async(AsyncPaymentsMessage::HeldHtlcAvailable(m)),
-            None => Content::Unsupported(UNSUPPORTED_ASYNC_FIELDS.into()),
+            Some(m) => Ok(Content::Async(AsyncPaymentsMessage::HeldHtlcAvailable(m))),
+            None => with_fields(),
         },
         "release_held_htlc" => match read_all::<ReleaseHeldHtlc>(value) {
-            Some(m) => Content::Async(AsyncPaymentsMessage::ReleaseHeldHtlc(m)),
-            None => Content::Unsupported(UNSUPPORTED_ASYNC_FIELDS.into()),
+            Some(m) => Ok(Content::Async(AsyncPaymentsMessage::ReleaseHeldHtlc(m))),
+            None => with_fields(),
         },
-        other => Content::Unsupported(format!("content kind {other} has no LDK 0.2.7 type")),
+        // The api crate names exactly the kinds above (MessageContent::kind).
+        other => Err(Outcome::Rejected(unusable(
+            "content kind",
+            format!("{other:?} is not a kind the suite's API defines"),
+        ))),
     }
 }
 
-/// Why a non-empty `held_htlc_available` / `release_held_htlc` value cannot be sent.
-const UNSUPPORTED_ASYNC_FIELDS: &str =
-    "LDK 0.2.7's HeldHtlcAvailable and ReleaseHeldHtlc have no fields \
-     (onion_message/async_payments.rs:194,198, impl_writeable_tlv_based!(.., {}) at :258,260) and \
-     its reader refuses this value, so LDK cannot send it";
-
-/// Why `onion_message.build` cannot express an input without content.
-const UNSUPPORTED_NO_CONTENT: &str =
-    "LDK 0.2.7's create_onion_message (onion_message/messenger.rs:1058) always writes one \
-     content (T: OnionMessageContents, whose tlv_type must be >= 64, messenger.rs:1075); it \
-     cannot build a message without content, which BOLT 4 allows";
-
-/// Why `onion_message.build` cannot write extra final-hop records.
-const UNSUPPORTED_EXTRA_TLVS: &str =
-    "LDK 0.2.7 writes the final hop's onionmsg_tlv as exactly reply_path (2), \
-     encrypted_recipient_data (4) and one content (onion_message/packet.rs:240-262); it \
-     cannot add caller-given records (extra_tlvs)";
-
-/// Why `onion_message.build` cannot write extra records in non-final hops.
-const UNSUPPORTED_INTERMEDIATE_TLVS: &str =
-    "LDK 0.2.7 writes a non-final hop's onionmsg_tlv as encrypted_recipient_data (4) only \
-     (onion_message/packet.rs:233-235); it cannot add intermediate_tlvs";
-
-/// Why `onion_message.build` cannot send to a path introduced by a channel.
-const UNSUPPORTED_SCIDDIR: &str =
-    "the path's introduction node is a sciddir_or_pubkey; LDK 0.2.7's create_onion_message \
-     resolves it only through a NodeIdLookUp of the sender's own channels or a network graph \
-     (messenger.rs:1079-1114), and the input names no channel";
-
 /// Build with LDK's `create_onion_message`.
-pub(crate) fn build(
-    input: &BuildOnionMessage,
-) -> Result<Result<BuiltOnionMessageView, String>, Rejection> {
+fn build(input: &BuildOnionMessage) -> Result<BuiltOnionMessageView, Outcome> {
     let Some(c) = &input.content else {
-        return Ok(Err(UNSUPPORTED_NO_CONTENT.into()));
+        return Err(Unsupported::OnionMessageWithoutContent.outcome(None));
     };
     if !input.extra_tlvs.is_empty() {
-        return Ok(Err(UNSUPPORTED_EXTRA_TLVS.into()));
+        return Err(Unsupported::OnionMessageExtraTlvs.outcome(None));
     }
     if !input.intermediate_tlvs.is_empty() {
-        return Ok(Err(UNSUPPORTED_INTERMEDIATE_TLVS.into()));
+        return Err(Unsupported::OnionMessageIntermediateTlvs.outcome(None));
     }
-    let session = secret_key(&input.session_key, "session_key")?;
-    let path =
-        message_path_from_view(&input.path).map_err(|e| rej(ReasonClass::InvalidBlindedPath, e))?;
+    let session = secret_key(&input.session_key, "session_key").map_err(Outcome::Rejected)?;
+    let path = message_path_from_view(&input.path).map_err(Outcome::Rejected)?;
     if matches!(
         path.introduction_node(),
         IntroductionNode::DirectedShortChannelId(..)
     ) {
-        return Ok(Err(UNSUPPORTED_SCIDDIR.into()));
+        return Err(Unsupported::OnionMessageSciddirIntroduction.outcome(None));
     }
     let reply = match &input.reply_path {
-        Some(v) => {
-            Some(message_path_from_view(v).map_err(|e| rej(ReasonClass::InvalidBlindedPath, e))?)
-        }
+        Some(v) => Some(message_path_from_view(v).map_err(Outcome::Rejected)?),
         None => None,
     };
-    let value = hex::decode(&c.value)
-        .map_err(|e| rej(ReasonClass::InvalidValue, format!("content value: {e}")))?;
+    let value = input_hex(&c.value, "content value").map_err(Outcome::Rejected)?;
     let entropy = SessionEntropy::for_onion_message(&session);
     let signer = FixedSigner::new(sender_secret(), NO_RECEIVE_AUTH_KEY);
     let secp = Secp256k1::new();
@@ -616,7 +593,7 @@ pub(crate) fn build(
         destination: Destination::BlindedPath(path),
         first_node_addresses: Vec::new(),
     };
-    let made = match content(&c.kind, &value) {
+    let made = match content(&c.kind, &value)? {
         Content::Offers(m) => {
             create_onion_message(&&entropy, &&signer, &&NoLookUp, &secp, om_path, m, reply)
         }
@@ -626,32 +603,32 @@ pub(crate) fn build(
         Content::Raw(m) => {
             create_onion_message(&&entropy, &&signer, &&NoLookUp, &secp, om_path, m, reply)
         }
-        Content::Unsupported(reason) => return Ok(Err(reason)),
     };
-    let (first, msg, _) = made.map_err(send_error_rejection)?;
+    let (first, msg, _) = made.map_err(|e| Outcome::Rejected(send_error_rejection(e)))?;
     if let Some(len) = input.payloads_len {
         let got = msg.onion_routing_packet.hop_data.len();
         if got != len as usize {
-            return Ok(Err(format!(
-                "the input asks for onionmsg_payloads of {len} bytes; LDK 0.2.7 chooses the \
-                 length itself (1300 if the payloads fit, else 32768, \
-                 onion_message/messenger.rs:2576-2583) and chose {got}"
-            )));
+            return Err(Unsupported::OnionMessagePayloadsLen.outcome(Some(&format!(
+                "the input asks for onionmsg_payloads of {len} bytes and LDK chose {got}"
+            ))));
         }
     }
-    Ok(Ok(BuiltOnionMessageView {
+    Ok(BuiltOnionMessageView {
         first_node_id: hex::encode(first.serialize()),
         onion_message: hex::encode(write_onion_message(&msg)),
-    }))
+    })
 }
 
-fn send_error_rejection(e: SendError) -> Rejection {
+/// A rejection for a `create_onion_message` error. Only `GetNodeIdFailed`
+/// (the adapter's own signer) is not a verdict on the input.
+pub(crate) fn send_error_rejection(e: SendError) -> Rejection {
     let class = match e {
         SendError::TooFewBlindedHops => ReasonClass::InvalidBlindedPath,
         SendError::TooBigPacket => ReasonClass::InvalidValue,
         SendError::InvalidMessage => ReasonClass::InvalidContent,
         SendError::Secp256k1(_) => ReasonClass::InvalidPoint,
-        _ => ReasonClass::Internal,
+        SendError::GetNodeIdFailed => ReasonClass::Internal,
+        _ => ReasonClass::Unspecified,
     };
     rej(class, format!("LDK's create_onion_message failed: {e:?}"))
 }
@@ -659,78 +636,7 @@ fn send_error_rejection(e: SendError) -> Rejection {
 /// Operation `onion_message.build`.
 pub(crate) fn build_op(input: &BuildOnionMessage) -> Outcome {
     match build(input) {
-        Ok(Ok(v)) => Outcome::accepted(&v),
-        Ok(Err(reason)) => Outcome::unsupported(reason),
-        Err(r) => Outcome::Rejected(r),
-    }
-}
-
-/// Why `blinded_path.unblind` has no answer when LDK's advance fails.
-const UNSUPPORTED_UNBLIND_ERR: &str =
-    "LDK 0.2.7's only public single-hop unblinding, BlindedMessagePath::advance_path_by_one \
-     (blinded_path/message.rs:187-227), answered Err(()); it does so alike for a final hop \
-     (it unblinds forwarding hops only; a final hop is decrypted only inside \
-     peel_onion_message, which needs the whole onion), for data whose Poly1305 tag does not \
-     verify, and for data that does not parse as LDK's ForwardTlvs, and the public API does \
-     not tell these apart";
-
-/// Unblind one hop with `BlindedMessagePath::advance_path_by_one`: the hop
-/// is made the introduction node of a two-hop path (the second hop a
-/// placeholder LDK never reads) and LDK advances past it.
-pub(crate) fn unblind(input: &UnblindHop) -> Result<Result<UnblindedHopView, String>, Rejection> {
-    let secret = secret_key(&input.node_secret, "node_secret")?;
-    let path_key = public_key(&input.path_key, "path_key")?;
-    let enc = hex::decode(&input.encrypted_recipient_data).map_err(|e| {
-        rej(
-            ReasonClass::InvalidValue,
-            format!("encrypted_recipient_data: {e}"),
-        )
-    })?;
-    let signer = FixedSigner::new(secret, NO_RECEIVE_AUTH_KEY);
-    let me = signer.node_id;
-    let hops = vec![
-        BlindedHop {
-            blinded_node_id: me,
-            encrypted_payload: enc,
-        },
-        BlindedHop {
-            blinded_node_id: me,
-            encrypted_payload: Vec::new(),
-        },
-    ];
-    let mut path = BlindedMessagePath::from_blinded_path(me, path_key, hops);
-    let lookup = RecordingLookUp {
-        asked: Mutex::new(None),
-        placeholder: me,
-    };
-    let secp = Secp256k1::new();
-    if path.advance_path_by_one(&&signer, &&lookup, &secp).is_err() {
-        return Ok(Err(UNSUPPORTED_UNBLIND_ERR.into()));
-    }
-    let asked = *lookup.asked.lock().unwrap_or_else(|e| e.into_inner());
-    let (next_node_id, short_channel_id) = match (asked, path.introduction_node()) {
-        (Some(scid), _) => (None, Some(scid_string(scid))),
-        (None, IntroductionNode::NodeId(pk)) => (Some(hex::encode(pk.serialize())), None),
-        (None, IntroductionNode::DirectedShortChannelId(..)) => {
-            return Err(rej(
-                ReasonClass::Internal,
-                "LDK advanced to a directed short channel id without asking the lookup",
-            ))
-        }
-    };
-    Ok(Ok(UnblindedHopView {
-        next_node_id,
-        short_channel_id,
-        next_path_key: hex::encode(path.blinding_point().serialize()),
-        ..Default::default()
-    }))
-}
-
-/// Operation `blinded_path.unblind`.
-pub(crate) fn unblind_op(input: &UnblindHop) -> Outcome {
-    match unblind(input) {
-        Ok(Ok(v)) => Outcome::accepted(&v),
-        Ok(Err(reason)) => Outcome::unsupported(reason),
-        Err(r) => Outcome::Rejected(r),
+        Ok(v) => Outcome::accepted(&v),
+        Err(o) => o,
     }
 }

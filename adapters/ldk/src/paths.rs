@@ -2,6 +2,7 @@
 
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::invoice::BlindedPayInfo as PayInfoView;
+use asyncpay_adapter::{ReasonClass, Rejection};
 use lightning::bitcoin::secp256k1::PublicKey;
 use lightning::blinded_path::message::BlindedMessagePath;
 use lightning::blinded_path::payment::{BlindedPayInfo, BlindedPaymentPath};
@@ -71,36 +72,58 @@ pub(crate) fn payinfo_view(p: &BlindedPayInfo) -> PayInfoView {
 /// 9-byte `sciddir_or_pubkey` has no public constructor, so the path's BOLT 12
 /// encoding is handed to LDK's `Readable` for `BlindedMessagePath` instead
 /// (which also rejects a path without hops, blinded_path/mod.rs:167-169).
-pub(crate) fn message_path_from_view(v: &BlindedPathView) -> Result<BlindedMessagePath, String> {
-    let first = hex::decode(&v.first_node_id).map_err(|e| format!("first_node_id: {e}"))?;
-    let path_key = hex::decode(&v.first_path_key).map_err(|e| format!("first_path_key: {e}"))?;
+///
+/// Hex that does not parse cannot be handed to LDK (`internal`); bytes that
+/// are no secp256k1 point cannot be held in LDK's `PublicKey` fields
+/// (`invalid_point`, as LDK's own `Readable for PublicKey` refuses them);
+/// what LDK's reader refuses is `invalid_blinded_path`, LDK's words kept.
+pub(crate) fn message_path_from_view(v: &BlindedPathView) -> Result<BlindedMessagePath, Rejection> {
+    let unusable = |what: String, e: hex::FromHexError| {
+        Rejection::new(
+            ReasonClass::Internal,
+            format!("{what}: the vector's hex cannot be handed to LDK: {e}"),
+        )
+    };
+    let not_a_point = |what: String, e: lightning::bitcoin::secp256k1::Error| {
+        Rejection::new(
+            ReasonClass::InvalidPoint,
+            format!("{what}: not a point LDK can hold as a PublicKey: {e}"),
+        )
+    };
+    let path_err = |detail: String| Rejection::new(ReasonClass::InvalidBlindedPath, detail);
+    let first = hex::decode(&v.first_node_id).map_err(|e| unusable("first_node_id".into(), e))?;
+    let path_key =
+        hex::decode(&v.first_path_key).map_err(|e| unusable("first_path_key".into(), e))?;
     let mut hops = Vec::with_capacity(v.hops.len());
     for (i, h) in v.hops.iter().enumerate() {
-        let id = hex::decode(&h.blinded_node_id).map_err(|e| format!("hop {i}: {e}"))?;
-        let data = hex::decode(&h.encrypted_recipient_data).map_err(|e| format!("hop {i}: {e}"))?;
-        let blinded_node_id =
-            PublicKey::from_slice(&id).map_err(|e| format!("hop {i} blinded_node_id: {e}"))?;
+        let id = hex::decode(&h.blinded_node_id).map_err(|e| unusable(format!("hop {i}"), e))?;
+        let data = hex::decode(&h.encrypted_recipient_data)
+            .map_err(|e| unusable(format!("hop {i}"), e))?;
+        let blinded_node_id = PublicKey::from_slice(&id)
+            .map_err(|e| not_a_point(format!("hop {i} blinded_node_id"), e))?;
         hops.push(BlindedHop {
             blinded_node_id,
             encrypted_payload: data,
         });
     }
     if first.len() == 33 && !hops.is_empty() {
-        let intro = PublicKey::from_slice(&first).map_err(|e| format!("first_node_id: {e}"))?;
-        let key = PublicKey::from_slice(&path_key).map_err(|e| format!("first_path_key: {e}"))?;
+        let intro =
+            PublicKey::from_slice(&first).map_err(|e| not_a_point("first_node_id".into(), e))?;
+        let key = PublicKey::from_slice(&path_key)
+            .map_err(|e| not_a_point("first_path_key".into(), e))?;
         return Ok(BlindedMessagePath::from_blinded_path(intro, key, hops));
     }
     let mut bytes = first;
     bytes.extend_from_slice(&path_key);
-    bytes.push(u8::try_from(hops.len()).map_err(|_| "more than 255 hops".to_string())?);
+    bytes.push(u8::try_from(hops.len()).map_err(|_| path_err("more than 255 hops".into()))?);
     for h in &hops {
         bytes.extend_from_slice(&h.encode());
     }
     let mut reader = &bytes[..];
     let path = <BlindedMessagePath as Readable>::read(&mut reader)
-        .map_err(|e| format!("LDK could not read the blinded path: {e:?}"))?;
+        .map_err(|e| path_err(format!("LDK could not read the blinded path: {e:?}")))?;
     if !reader.is_empty() {
-        return Err("the blinded path view has trailing bytes".into());
+        return Err(path_err("the blinded path view has trailing bytes".into()));
     }
     Ok(path)
 }

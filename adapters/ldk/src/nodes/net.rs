@@ -7,6 +7,7 @@ use super::{step_err, DriverError};
 mod payer_io;
 pub(super) mod recipient_io;
 pub(super) mod server_io;
+pub(super) mod tamper;
 
 use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, NextMessageHop};
 use lightning::blinded_path::EmptyNodeIdLookUp;
@@ -934,24 +935,6 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             om,
             deliveries: 0,
         });
-        Ok(self.releases.len() - 1)
-    }
-
-    /// Captures a copy of the `idx`-th captured release with one byte of its
-    /// onion flipped; returns the copy's index.
-    pub fn tampered_copy_of_release(&mut self, idx: usize) -> Result<usize, DriverError> {
-        self.note(format!("tampered_copy_of_release({idx})"));
-        let Some(mut c) = self.releases.get(idx).cloned() else {
-            return step_err(format!("no captured release #{idx}"));
-        };
-        let data = &mut c.om.onion_routing_packet.hop_data;
-        if data.is_empty() {
-            return step_err("empty onion");
-        }
-        let mid = data.len() / 2;
-        data[mid] ^= 0x01;
-        c.deliveries = 0;
-        self.releases.push(c);
         Ok(self.releases.len() - 1)
     }
 

@@ -387,10 +387,12 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                     if let Some(hex) = m.own_path_hex(*step, *index) {
                         let from = net.observations().trace.len();
                         if !net.recipient_releases_over(&hex)? {
-                            return Ok(Err(format!(
+                            // Not a skip: the payer's own path exists, and
+                            // the run cannot go on, so the trial must show it.
+                            return Err(super::DriverError::Step(format!(
                                 "step {i}: own path {index} of step {step} is the reply path of \
-                                 no held_htlc_available; the recipient cannot be made to send \
-                                 release_held_htlc over it"
+                                 no held_htlc_available; the driver makes the recipient send \
+                                 release_held_htlc only over a reply path it received"
                             )));
                         }
                         obs.extend_from_slice(&net.observations().trace[from..]);
@@ -452,7 +454,9 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                             }
                         }
                         if !delivered {
-                            return Ok(Err(format!(
+                            // The setup the scenario needs did not happen on
+                            // a network that produces it: an error of the run.
+                            return Err(super::DriverError::Step(format!(
                                 "step {i}: the real network produced no {kind:?} for the payer \
                                  (the recipient did not answer the forwarded invoice_request)"
                             )));
@@ -497,16 +501,12 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                 }
             }
         }
-        Ok(Ok(sc::TraceView {
+        Ok(sc::TraceView {
             trace: m.trace,
             wire: super::wire_log(net),
-        }))
+        })
     });
-    match r {
-        Ok(Ok(t)) => Ok(t),
-        Ok(Err(why)) => unsupported(why),
-        Err(e) => Err(ScenarioError::Driver(e)),
-    }
+    r.map_err(ScenarioError::Driver)
 }
 
 /// What the driver decoded from one of the payer's HTLCs.

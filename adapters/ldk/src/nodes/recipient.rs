@@ -53,6 +53,11 @@ fn unsupported<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {
     Err(ScenarioError::Unsupported(msg.into()))
 }
 
+/// A scenario whose values cannot be handed to the network (not a verdict).
+fn malformed<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {
+    Err(ScenarioError::Malformed(msg.into()))
+}
+
 fn hex32(s: &str) -> Option<[u8; 32]> {
     hex::decode(s)
         .ok()
@@ -118,7 +123,7 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                 }
                 next_htlc += 1;
                 if hex32(payment_hash).is_none() {
-                    return unsupported(format!("step {i}: payment_hash is not 32 bytes of hex"));
+                    return malformed(format!("step {i}: payment_hash is not 32 bytes of hex"));
                 }
                 if payload.amt_to_forward != *amount_msat {
                     return unsupported(format!(
@@ -138,7 +143,7 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                 }
                 if let Some(p) = &payload.sender_provided_payment_preimage {
                     if hex32(p).is_none() {
-                        return unsupported(format!("step {i}: preimage is not 32 bytes of hex"));
+                        return malformed(format!("step {i}: preimage is not 32 bytes of hex"));
                     }
                 }
                 if let Some(r) = &payload.invoice_request {

@@ -14,7 +14,7 @@
 //! | `update_add_htlc` from the payer, `hold_htlc` | the payer pays the recipient's static invoice (recipient offline) |
 //! | `update_add_htlc` from the payer, no `hold_htlc` | the payer sends a keysend payment to the invoice server |
 //! | … not `irrevocably_committed` | performed at the next `commitment_signed` from the payer; the payer's `revoke_and_ack` is held back until the scenario's `revoke_and_ack` event |
-//! | `onion_message` `release_held_htlc` over `own(step, i)` | the recipient comes online, gets the `held_htlc_available` whose reply path is that release path, and its genuine release is delivered (again, for a repeat); `tampered`: a copy with one onion byte flipped |
+//! | `onion_message` `release_held_htlc` over `own(step, i)` | the recipient comes online, gets the `held_htlc_available` whose reply path is that release path, and its genuine release is delivered (again, for a repeat); `tampered`: a copy over the same LSP path whose final hop's context names another HTLC id and is re-sealed with BOLT 4's standard tag, without the LSP's receive key (`nodes/net/tamper.rs`): the onion and the hop decrypt, the context does not authenticate |
 //! | … over `forged(claims_htlc)` | the genuine context (HTLC id replaced), in a blinded path the recipient built with its own key |
 //! | `blocks_mined` | blocks mined so that the distance to the first held HTLC's `outgoing_cltv_value` is the scenario's |
 //! | `time_passes` | one block with a later timestamp, timer ticks |
@@ -38,8 +38,12 @@ use std::collections::HashMap;
 /// Why a scenario was not run to the end.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScenarioError {
-    /// The scenario needs something LDK's test API (or this mapping) cannot express.
+    /// The scenario's setup or one of its events cannot be produced by the
+    /// real nodes around the role under test. Only this is a skip.
     Unsupported(String),
+    /// The scenario carries a value the driver cannot hand to the network
+    /// (e.g. hex that does not parse): an error of the trial, not a verdict.
+    Malformed(String),
     /// The driver failed (including a panic inside LDK).
     Driver(DriverError),
 }
@@ -107,8 +111,9 @@ pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioEr
 
 /// Answers `scenario.run`: the role under test's trace as
 /// `Outcome::Accepted { view: {"trace": [...]} }`, `Outcome::Unsupported`
-/// with the reason when the scenario cannot be mapped, and an `Internal`
-/// rejection when the driver fails (a panic inside LDK included).
+/// with the reason when the real network cannot reproduce the scenario's
+/// setup, and an `Internal` rejection when the scenario is malformed or the
+/// driver fails (a panic inside LDK included).
 pub fn run_op(scenario: &sc::Scenario) -> Outcome {
     match run_scenario(scenario) {
         Ok(trace) => match serde_json::to_value(&trace) {
@@ -118,9 +123,12 @@ pub fn run_op(scenario: &sc::Scenario) -> Outcome {
                 format!("trace not serialisable: {e}"),
             )),
         },
-        Err(ScenarioError::Unsupported(reason)) => Outcome::unsupported(format!(
-            "scenario.run on real LDK {} nodes: {reason}",
-            crate::LDK_VERSION
+        Err(ScenarioError::Unsupported(reason)) => {
+            crate::unsupported::Unsupported::ScenarioSetup.outcome(Some(&reason))
+        }
+        Err(ScenarioError::Malformed(e)) => Outcome::Rejected(Rejection::new(
+            ReasonClass::Internal,
+            format!("scenario.run: the scenario cannot be handed to the real nodes: {e}"),
         )),
         Err(ScenarioError::Driver(e)) => Outcome::Rejected(Rejection::new(
             ReasonClass::Internal,

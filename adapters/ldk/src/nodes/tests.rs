@@ -5,6 +5,8 @@ use lightning::chain::channelmonitor::HTLC_FAIL_BACK_BUFFER;
 use lightning::ln::channelmanager::MIN_CLTV_EXPIRY_DELTA;
 use NodeRole::*;
 
+mod tamper;
+
 const AMT: u64 = 5_000;
 /// BOLT 4 `temporary_node_failure` (NODE | 2).
 const TEMPORARY_NODE_FAILURE: u16 = 0x2002;
@@ -354,6 +356,7 @@ impl Judged {
             Ok((trace, Err(f))) => format!("FAIL {id}: {f}\n      trace: {:?}", trace.trace),
             Err(ScenarioError::Unsupported(r)) => format!("UNSUPPORTED {id}: {r}"),
             Err(ScenarioError::Driver(e)) => format!("ERROR {id}: {e}"),
+            Err(ScenarioError::Malformed(e)) => format!("ERROR {id}: malformed: {e}"),
         }
     }
 }
@@ -647,6 +650,7 @@ fn payer_vector_scenarios_on_real_ldk() {
                 "UNSUPPORTED".to_string()
             }
             Err(ScenarioError::Driver(e)) => format!("ERROR {e}"),
+            Err(ScenarioError::Malformed(e)) => format!("ERROR malformed: {e}"),
         };
         verdicts.push((id, v));
     }

@@ -92,7 +92,7 @@ pub(super) struct PayerIo {
 
 /// `next_hop_pubkey` of onion_utils.rs (crate-private): the next blinding
 /// point, `E * SHA256(E || ss)`.
-fn next_blinding_point(
+pub(super) fn next_blinding_point(
     secp: &lightning::bitcoin::secp256k1::Secp256k1<lightning::bitcoin::secp256k1::All>,
     cur: PublicKey,
     ss: &[u8],
@@ -319,7 +319,10 @@ impl AsyncNet<'_, '_> {
     /// The context the LSP reads back from one of its release paths: a
     /// `release_held_htlc` built towards it is peeled at the LSP (nothing
     /// is delivered).
-    fn release_path_context(&self, path: &BlindedMessagePath) -> Option<AsyncPaymentsContext> {
+    pub(super) fn release_path_context(
+        &self,
+        path: &BlindedMessagePath,
+    ) -> Option<AsyncPaymentsContext> {
         let sender = &self.nodes[3];
         let om_path = OnionMessagePath {
             intermediate_nodes: vec![],
