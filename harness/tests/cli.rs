@@ -48,7 +48,9 @@ fn assert_summary_last(stdout: &str) {
             && words[3] == "failed,"
             && words[5..9] == ["rejected", "for", "another", "reason,"]
             && words[10] == "skipped"
-            && [0, 2, 4, 9].iter().all(|i| words[*i].parse::<usize>().is_ok()),
+            && [0, 2, 4, 9]
+                .iter()
+                .all(|i| words[*i].parse::<usize>().is_ok()),
         "last line is not `N passed, N failed, N rejected for another reason, N skipped`: \
          {last:?}\n{stdout}"
     );
