@@ -557,3 +557,125 @@ fn reports_are_well_formed() {
     );
     let _ = show_value(&j);
 }
+
+/// Answers every scenario with a trace in which the role does nothing.
+struct Idle;
+
+impl Adapter for Idle {
+    fn name(&self) -> &str {
+        "idle"
+    }
+    fn native_profiles(&self) -> Vec<String> {
+        vec!["*".into()]
+    }
+    fn execute(&self, _op: &Operation, _profile: &Profile) -> Outcome {
+        Outcome::Accepted {
+            view: json!({ "trace": [] }),
+        }
+    }
+}
+
+#[test]
+fn a_scenario_failing_a_should_then_a_must_is_graded_must_and_waived_only_by_both_steps() {
+    use asyncpay_adapter::scenario::{
+        Check, Count, Event, ExpectStep, InitialState, Level as L, Nodes, Role, Scenario, Step,
+    };
+    let expect = |level, htlc| {
+        Step::Expect(ExpectStep {
+            check: Check::HtlcForwarded {
+                htlc,
+                count: Count::default(),
+            },
+            requirements: vec!["req/should".into()],
+            level,
+            note: String::new(),
+        })
+    };
+    let scenario = Scenario {
+        role_under_test: Role::PayerLsp,
+        initial: InitialState {
+            block_height: 100,
+            time: 0,
+            nodes: Nodes::default(),
+            offers: vec![],
+            static_invoices: vec![],
+            recipient_path: None,
+        },
+        steps: vec![
+            Step::Event(Event::BlocksMined { count: 1 }),
+            expect(L::Should, 0),
+            expect(L::Must, 1),
+        ],
+    };
+    let t = TestVector {
+        id: "should-then-must".into(),
+        description: "x".into(),
+        requirements: vec!["req/should".into()],
+        flags: vec![],
+        result: Verdict::Valid,
+        op: "scenario.run".into(),
+        input: serde_json::to_value(&scenario).unwrap(),
+        expected: Expected {
+            view: Some(asyncpay_adapter::scenario::expected_view_marker()),
+            reason: None,
+            also_reasons: Vec::new(),
+        },
+        intermediates: None,
+        comment: String::new(),
+    };
+    let s = suite(vec![t]);
+    let idle: Vec<Arc<dyn Adapter>> = vec![Arc::new(Idle)];
+    let r = s.run(&idle, &opts());
+    match status_of(&r, "should-then-must") {
+        Status::Failed { grade, failure, .. } => {
+            assert_eq!(*grade, Grade::Must, "{failure:?}");
+            assert!(
+                failure.actual.contains("[SHOULD] step 1"),
+                "{}",
+                failure.actual
+            );
+            assert!(
+                failure.actual.contains("[MUST] step 2"),
+                "{}",
+                failure.actual
+            );
+        }
+        st => panic!("{st:?}"),
+    }
+    let p = &profiles()[0].name;
+    let dir = tempfile::tempdir().unwrap();
+    let ef = dir.path().join("ef.json");
+    let write = |steps: Vec<usize>| {
+        std::fs::write(
+            &ef,
+            json!({"adapter": "idle", "entries": [{
+                "trials": [format!("idle::{p}::area::should-then-must")],
+                "failures": [{"kind": "scenario", "steps": steps}],
+                "observed": "o", "why": "w", "evidence": "e"}]})
+            .to_string(),
+        )
+        .unwrap();
+    };
+    let o = RunOptions {
+        expected_failures_files: vec![ef.clone()],
+        ..opts()
+    };
+    // Waiving the SHOULD alone does not waive the MUST after it.
+    write(vec![1]);
+    let r = s.run(&idle, &o);
+    assert!(matches!(
+        status_of(&r, "should-then-must"),
+        Status::Failed {
+            listed: Some(_),
+            ..
+        }
+    ));
+    assert!(!r.success());
+    write(vec![1, 2]);
+    let r = s.run(&idle, &o);
+    assert!(matches!(
+        status_of(&r, "should-then-must"),
+        Status::ExpectedFailure { .. }
+    ));
+    assert!(r.success());
+}

@@ -141,7 +141,7 @@ pub struct Expected {
 impl Expected {
     /// Whether a rejection of class `c` shows the defect this test targets.
     pub fn confirmed_by(&self, c: ReasonClass) -> bool {
-        self.reason.map_or(true, |r| r == c) || self.also_reasons.contains(&c)
+        self.reason.is_none() || self.reason == Some(c) || self.also_reasons.contains(&c)
     }
 }
 
