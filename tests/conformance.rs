@@ -8,7 +8,8 @@
 //! `cargo nextest run` work as for any test. `ASYNCPAY_VECTORS=DIR` runs
 //! another vector directory.
 
-use asyncpay_harness::{builtin_adapters, libtest_mimic, RunOptions, Suite};
+use asyncpay_cli::{builtin_adapters, UPSTREAM};
+use asyncpay_harness::{libtest_mimic, RunOptions, Suite};
 use std::path::Path;
 
 fn main() -> std::process::ExitCode {
@@ -17,7 +18,7 @@ fn main() -> std::process::ExitCode {
     let vectors = std::env::var_os("ASYNCPAY_VECTORS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("vectors"));
-    let trials = match Suite::load(&vectors) {
+    let trials = match Suite::load(&vectors).map(|s| s.with_upstream(UPSTREAM)) {
         Ok(suite) => {
             let opts = RunOptions {
                 expected_failures_dir: Some(root.join("adapters")),

@@ -28,9 +28,15 @@
 //! Modules: [`runner`] (load, plan, execute under timeout and
 //! `catch_unwind`), [`results`] (statuses, counts, the report), [`compare`] (verdicts and JSON diffs with paths),
 //! [`grading`] (requirement levels; judgements to statuses), [`expected`] (expected-failures lists),
-//! [`report`] (text, JSON, JUnit), [`trials`] (libtest-mimic), [`regen`]
-//! (generate and check vector files), [`coverage`] (requirements covered),
-//! [`vectors`] (the file format), [`recipes`] and [`upstream`].
+//! [`report`] (text, JSON, JUnit), [`trials`] (libtest-mimic),
+//! [`coverage`] (requirements covered), [`requirements`] (the catalogue),
+//! [`vectors`] (the file format) and [`upstream`] (cases run once, supplied
+//! by the caller).
+//!
+//! The runner knows no implementation: it depends on the adapter trait and
+//! general-purpose crates only. The built-in adapters are registered by the
+//! `asyncpay` command (crate `asyncpay-cli`), each behind a cargo feature;
+//! the vector generator is its own crate (`asyncpay-vectors`).
 
 #![warn(missing_docs)]
 
@@ -38,8 +44,6 @@ pub mod compare;
 pub mod coverage;
 pub mod expected;
 pub mod grading;
-pub mod recipes;
-pub mod regen;
 pub mod report;
 pub mod requirements;
 pub mod results;
@@ -49,7 +53,7 @@ pub mod upstream;
 pub mod vectors;
 
 pub use libtest_mimic;
-pub use runner::{builtin_adapters, trial_name, Report, RunOptions, Status, Suite, TrialResult};
+pub use runner::{trial_name, Report, RunOptions, Status, Suite, TrialResult};
 pub use trials::trials;
 
 #[cfg(test)]

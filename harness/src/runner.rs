@@ -5,8 +5,15 @@
 //! use asyncpay_harness::{RunOptions, Suite};
 //! use std::sync::Arc;
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # struct Mine;
+//! # impl asyncpay_adapter::Adapter for Mine {
+//! #   fn name(&self) -> &str { "mine" }
+//! #   fn native_profiles(&self) -> Vec<String> { vec![] }
+//! #   fn execute(&self, _: &asyncpay_adapter::Operation, _: &asyncpay_adapter::Profile)
+//! #     -> asyncpay_adapter::Outcome { asyncpay_adapter::Outcome::unsupported("") }
+//! # }
 //! let suite = Suite::load("vectors")?;
-//! let adapters = asyncpay_harness::builtin_adapters();
+//! let adapters: Vec<Arc<dyn asyncpay_adapter::Adapter>> = vec![Arc::new(Mine)];
 //! let report = suite.run(&adapters, &RunOptions::default());
 //! println!("{}", report.summary_line());
 //! # Ok(()) }
@@ -21,7 +28,7 @@ use crate::compare::{judge, Judgement, Mismatch, Observed};
 use crate::expected::{Entry, ExpectedFailures, FILE_NAME};
 use crate::grading::{grade, Grade, Level, Levels};
 pub use crate::results::{Counts, PassNote, Report, RequirementLevel, Status, TrialResult};
-use crate::upstream::{self, UpstreamCase};
+use crate::upstream::{UpstreamCase, UpstreamSource};
 use crate::vectors::{TestVector, VectorFile, Verdict};
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile};
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,17 +44,6 @@ pub const WORKER_THREAD_NAME: &str = "asyncpay-adapter";
 
 /// Default time an adapter has to answer one operation.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The adapters built into this repository. Adding one is one line.
-///
-/// Adapters are shared as `Arc` because each operation runs on a worker
-/// thread that may outlive a timed-out call.
-pub fn builtin_adapters() -> Vec<Arc<dyn Adapter>> {
-    vec![
-        Arc::new(asyncpay_reference::ReferenceAdapter),
-        Arc::new(asyncpay_ldk::LdkAdapter),
-    ]
-}
 
 /// A trial name: `<adapter>::<profile>::<area>::<id>`.
 pub fn trial_name(adapter: &str, profile: &str, area: &str, id: &str) -> String {
@@ -139,6 +135,9 @@ pub struct Suite {
     pub load_errors: Vec<LoadError>,
     /// Requirement levels, from `requirements.json` (empty if absent).
     pub levels: Levels,
+    /// Where the upstream cases of `<root>/upstream` come from (none: the
+    /// run has no upstream cases). Set with [`Suite::with_upstream`].
+    pub upstream: Option<UpstreamSource>,
 }
 
 /// Read `profiles.json` (`{"profiles": [...]}`).
@@ -260,6 +259,7 @@ impl Suite {
             files,
             load_errors,
             levels,
+            upstream: None,
         })
     }
 
@@ -299,7 +299,15 @@ impl Suite {
             files: loaded,
             load_errors,
             levels,
+            upstream: None,
         }
+    }
+
+    /// This suite, with its upstream cases made by `source` (run once per
+    /// run, when [`RunOptions::upstream`] is set and `<root>/upstream` exists).
+    pub fn with_upstream(mut self, source: UpstreamSource) -> Suite {
+        self.upstream = Some(source);
+        self
     }
 
     /// Every trial name this suite has for `adapter` (all profiles, no filter).
@@ -391,13 +399,14 @@ impl Suite {
         if opts.upstream {
             // A vector directory without `upstream/` (a fixture, a subset)
             // has no upstream cases.
-            if let Some(dir) = self
-                .root
-                .as_ref()
-                .map(|r| r.join("upstream"))
-                .filter(|d| d.is_dir())
-            {
-                for case in upstream::cases(&dir) {
+            if let (Some(dir), Some(source)) = (
+                self.root
+                    .as_ref()
+                    .map(|r| r.join("upstream"))
+                    .filter(|d| d.is_dir()),
+                self.upstream,
+            ) {
+                for case in source(&dir) {
                     let stem = Path::new(case.file)
                         .file_stem()
                         .map(|s| s.to_string_lossy().into_owned())

@@ -10,8 +10,8 @@ use super::reply_paths::{
     stream, suite_context, tv, view, PathDef, CHANNEL_ID, HTLC_ID, RELEASE_AUTH_KEY,
     R_RAA_RELEASE_TLV, R_RAA_REPLY_PATH, SPEC_COMMIT,
 };
-use crate::vectors::{FileBuilder, VectorFile, Verdict};
 use asyncpay_adapter::{Profile, ReasonClass};
+use asyncpay_harness::vectors::{FileBuilder, VectorFile, Verdict};
 use serde_json::{json, Value};
 
 const W_SPHINX: &str = "bolt4/onion-messages/writer/sphinx";
@@ -749,13 +749,12 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use crate::vectors::{VectorFile, Verdict};
     use asyncpay_adapter::{Adapter, Outcome, Profile};
+    use asyncpay_harness::vectors::{VectorFile, Verdict};
 
     /// The profiles of `vectors/profiles.json`.
     pub(crate) fn profiles() -> Vec<Profile> {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/profiles.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../profiles.json");
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).expect("profiles.json"))
                 .expect("json");
@@ -831,8 +830,8 @@ pub(crate) mod tests {
                 super::super::experimental_counterparty::generate,
                 super::super::experimental_release_secret::generate,
             ] {
-                let a = gen(&p).map(|f| crate::vectors::to_canonical_json(&f));
-                let b = gen(&p).map(|f| crate::vectors::to_canonical_json(&f));
+                let a = gen(&p).map(|f| asyncpay_harness::vectors::to_canonical_json(&f));
+                let b = gen(&p).map(|f| asyncpay_harness::vectors::to_canonical_json(&f));
                 assert_eq!(a, b);
             }
         }
@@ -842,7 +841,7 @@ pub(crate) mod tests {
     /// `ASYNCPAY_WRITE_VECTORS=1` the files are (re)written instead.
     #[test]
     fn committed_files_match_recipes() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let write = std::env::var("ASYNCPAY_WRITE_VECTORS").is_ok_and(|v| v == "1");
         for p in profiles() {
             for a in super::super::AREAS
@@ -851,7 +850,7 @@ pub(crate) mod tests {
             {
                 let Some(f) = (a.generate)(&p) else { continue };
                 let path = root.join(&p.name).join(format!("{}.json", a.name));
-                let text = crate::vectors::to_canonical_json(&f);
+                let text = asyncpay_harness::vectors::to_canonical_json(&f);
                 if write {
                     std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
                     std::fs::write(&path, text).expect("write");

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 const PROFILES: [&str; 2] = ["bolts-pr1149", "ldk-0.2"];
 
 fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn profile(name: &str) -> Profile {

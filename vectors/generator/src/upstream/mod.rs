@@ -8,15 +8,7 @@ use std::path::Path;
 
 pub mod bolt12;
 
-/// One upstream case.
-pub struct UpstreamCase {
-    /// The vendored file, relative to `vectors/upstream/`, e.g. `bolt12/offers-test.json`.
-    pub file: &'static str,
-    /// A stable name for the case within its file (used in trial names).
-    pub name: String,
-    /// Runs the case; `Err` says what differs.
-    pub check: Box<dyn Fn() -> Result<(), String> + Send + Sync>,
-}
+pub use asyncpay_harness::upstream::UpstreamCase;
 
 /// Every upstream case under `root` (the `vectors/upstream` directory).
 /// A file that cannot be read gives one failing case naming the file.

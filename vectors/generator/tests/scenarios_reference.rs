@@ -2,16 +2,16 @@
 
 use asyncpay_adapter::scenario::check_scenario_outcome;
 use asyncpay_adapter::{Adapter, Outcome, Profile};
-use asyncpay_harness::recipes::scenarios;
 use asyncpay_harness::vectors::VectorFile;
 use asyncpay_reference::ReferenceAdapter;
+use asyncpay_vectors::recipes::scenarios;
 
 fn profiles() -> Vec<Profile> {
     #[derive(serde::Deserialize)]
     struct File {
         profiles: Vec<Profile>,
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/profiles.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../profiles.json");
     let text = std::fs::read_to_string(path).expect("profiles.json readable");
     let file: File = serde_json::from_str(&text).expect("profiles.json parses");
     file.profiles
@@ -73,7 +73,7 @@ fn reference_adapter_passes_every_scenario() {
 
 #[test]
 fn requirement_ids_are_catalogued_or_listed_as_not_yet() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/requirements.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../requirements.json");
     let Ok(text) = std::fs::read_to_string(path) else {
         println!("skipped: no vectors/requirements.json in this tree");
         return;

@@ -40,13 +40,13 @@ use super::static_invoice::{
     R_MSG_TWO, R_NODE, R_NODE_ISSUER, R_PATHS, R_PAY_COUNT, R_PAY_REQ, R_SIG, R_SIG_ELEMENTS,
     R_TAG,
 };
-use crate::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::BlindedPathView;
 use asyncpay_adapter::invoice::{
     BlindedPayInfo, DecodeStaticInvoice, DerivedInvoiceValues, InvoiceFields, OfferFields,
     StaticInvoiceView,
 };
 use asyncpay_adapter::{Profile, ReasonClass};
+use asyncpay_harness::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -372,14 +372,14 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vectors::to_canonical_json;
     use asyncpay_adapter::{Adapter, Outcome};
+    use asyncpay_harness::vectors::to_canonical_json;
     use asyncpay_reference::ReferenceAdapter;
 
     fn profiles() -> Vec<Profile> {
-        crate::runner::load_profiles(std::path::Path::new(concat!(
+        asyncpay_harness::runner::load_profiles(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../vectors/profiles.json"
+            "/../profiles.json"
         )))
         .expect("profiles load")
     }

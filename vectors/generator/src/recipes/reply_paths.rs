@@ -321,9 +321,9 @@ pub mod calc {
     }
 }
 
-pub use crate::vectors::note;
-use crate::vectors::{Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::{Profile, ReasonClass};
+pub use asyncpay_harness::vectors::note;
+use asyncpay_harness::vectors::{Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use secp256k1::{PublicKey, SecretKey};
 use serde_json::{json, Value};
 

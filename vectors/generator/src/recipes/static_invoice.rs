@@ -21,13 +21,13 @@
 //! one defect.
 
 use super::invoice_writer::{self as w, BITCOIN_CHAIN};
-use crate::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::invoice::{
     BlindedPayInfo, DecodeStaticInvoice, DerivedInvoiceValues, EncodeStaticInvoice, InvoiceFields,
     OfferFields, StaticInvoiceView, TlvRecord,
 };
 use asyncpay_adapter::{Profile, ReasonClass};
+use asyncpay_harness::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use secp256k1::{SecretKey, SECP256K1};
 use serde_json::{json, Value};
 
@@ -1157,13 +1157,12 @@ fn encode_tests(g: &mut Gen<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vectors::to_canonical_json;
     use asyncpay_adapter::{Adapter, Outcome};
+    use asyncpay_harness::vectors::to_canonical_json;
     use asyncpay_reference::ReferenceAdapter;
 
     fn profiles() -> Vec<Profile> {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/profiles.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../profiles.json");
         let text = std::fs::read_to_string(path).expect("profiles.json");
         let v: Value = serde_json::from_str(&text).expect("json");
         let all: Vec<Profile> = serde_json::from_value(v["profiles"].clone()).expect("profiles");

@@ -6,8 +6,8 @@
 
 use super::onion_messages::{offer_path_to_recipient, payer_reply_path, peel_input, Msg};
 use super::reply_paths::{calc, cast, note, reason, tv, view, SPEC_COMMIT};
-use crate::vectors::{FileBuilder, VectorFile, Verdict};
 use asyncpay_adapter::{Profile, ReasonClass};
+use asyncpay_harness::vectors::{FileBuilder, VectorFile, Verdict};
 use asyncpay_reference::crypto::aead_encrypt;
 use serde_json::json;
 

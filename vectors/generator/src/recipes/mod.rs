@@ -7,13 +7,14 @@ pub mod experimental_release_secret;
 pub mod hold_htlc;
 pub mod invoice_writer;
 pub mod onion_messages;
+#[cfg(feature = "ldk")]
 pub mod produced_by_ldk;
 pub mod reply_paths;
 pub mod scenarios;
 pub mod static_invoice;
 
-use crate::vectors::VectorFile;
 use asyncpay_adapter::Profile;
+use asyncpay_harness::vectors::VectorFile;
 
 /// One area's recipe.
 pub struct Area {
@@ -54,10 +55,19 @@ pub const AREAS: &[Area] = &[
         name: "scenarios",
         generate: scenarios::generate,
     },
+    #[cfg(feature = "ldk")]
     Area {
         name: produced_by_ldk::AREA,
         generate: produced_by_ldk::generate,
     },
+];
+
+/// Areas whose recipe is not in this build, with the feature that brings it:
+/// their committed files are left unchecked (and said so), not reported as
+/// files no recipe makes.
+pub const NOT_BUILT: &[(&str, &str)] = &[
+    #[cfg(not(feature = "ldk"))]
+    ("produced_by_ldk", "ldk"),
 ];
 
 /// Generate every area's file for every profile.

@@ -388,7 +388,7 @@ mod tests {
 
     fn upstream(file: &str) -> Vec<Value> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../vectors/upstream/bolt12")
+            .join("../upstream/bolt12")
             .join(file);
         let text = std::fs::read_to_string(&path).expect("upstream vectors");
         serde_json::from_str(&text).expect("json")

@@ -6,15 +6,15 @@ use asyncpay_adapter::scenario::{
     judge, judge_all, severity, Level, Scenario, ScenarioFailure, Step,
 };
 use asyncpay_adapter::Profile;
-use asyncpay_harness::recipes::scenarios::{self, req};
 use asyncpay_reference::scenario::{run, Config, Mutant};
+use asyncpay_vectors::recipes::scenarios::{self, req};
 
 fn profile() -> Profile {
     #[derive(serde::Deserialize)]
     struct File {
         profiles: Vec<Profile>,
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/profiles.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../profiles.json");
     let text = std::fs::read_to_string(path).expect("profiles.json readable");
     let mut file: File = serde_json::from_str(&text).expect("profiles.json parses");
     file.profiles.remove(0)

@@ -16,12 +16,12 @@
 //! encrypted data is a fixed pattern, not an encryption (the route blinding
 //! construction has its own area).
 
-use crate::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::features::{FeatureState, FeaturesView};
 use asyncpay_adapter::htlc::{ReleasePath, RevokeAndAckView, UpdateAddHtlcView};
 use asyncpay_adapter::invoice::TlvRecord;
 use asyncpay_adapter::{Profile, ReasonClass};
+use asyncpay_harness::vectors::{note, Expected, FileBuilder, TestVector, VectorFile, Verdict};
 use bitcoin_hashes::{sha256, Hash};
 use secp256k1::{PublicKey, Secp256k1, SecretKey};
 use serde_json::{json, Value};
@@ -1382,8 +1382,8 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vectors::to_canonical_json;
     use asyncpay_adapter::{Adapter, Outcome};
+    use asyncpay_harness::vectors::to_canonical_json;
     use asyncpay_reference::ReferenceAdapter;
 
     fn profiles() -> Vec<Profile> {
@@ -1391,7 +1391,7 @@ mod tests {
         struct Profiles {
             profiles: Vec<Profile>,
         }
-        let text = include_str!("../../../vectors/profiles.json");
+        let text = include_str!("../../../profiles.json");
         let p: Profiles = serde_json::from_str(text).expect("profiles.json parses");
         p.profiles
             .into_iter()

@@ -5,8 +5,8 @@
 
 use super::onion_messages::{peel_input, Msg};
 use super::reply_paths::{cast, note, reason, stream, tv, view, PathDef, SPEC_COMMIT};
-use crate::vectors::{FileBuilder, VectorFile, Verdict};
 use asyncpay_adapter::{Profile, ReasonClass};
+use asyncpay_harness::vectors::{FileBuilder, VectorFile, Verdict};
 use serde_json::json;
 
 /// The secret the payer put in `hold_htlc`.

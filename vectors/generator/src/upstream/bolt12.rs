@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn every_bolt12_upstream_case_passes() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/upstream");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../upstream");
         let cs = cases(&root);
         assert!(cs.len() > 80, "only {} cases", cs.len());
         let mut names = std::collections::BTreeSet::new();

@@ -616,7 +616,7 @@ fn onion_message_cases(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
 mod tests {
     #[test]
     fn every_bolt04_upstream_case_passes() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/upstream");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../upstream");
         let cases = super::cases(&root);
         assert!(cases.len() >= 90, "only {} cases", cases.len());
         let failures: Vec<String> = cases

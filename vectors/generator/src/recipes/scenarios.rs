@@ -10,7 +10,6 @@
 //! The scenarios are the same under every non-experimental profile: they are
 //! abstract (no wire numbers).
 
-use crate::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
 use asyncpay_adapter::scenario::{
     expected_view_marker, Check, Count, Event, ExpectStep, FailureCode, Feature, InitialState,
     InvoiceRequestSpec, InvoiceSpec, Level, MessageType, NodeConfig, Nodes, OfferSpec,
@@ -18,6 +17,7 @@ use asyncpay_adapter::scenario::{
     StaticInvoiceSpec, Step,
 };
 use asyncpay_adapter::Profile;
+use asyncpay_harness::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
 use bitcoin_hashes::{sha256, Hash};
 
 /// The spec commit the scenarios are read from (PR 1149 head).
