@@ -136,7 +136,7 @@ pub enum Judgement {
 }
 
 /// The shape of a failure, as data an expected-failures entry can match
-/// (see [`crate::expected::FailureShape`]).
+/// (see the `expected` module's `FailureShape`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Observed {

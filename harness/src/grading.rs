@@ -1,4 +1,4 @@
-//! Grading: which failures fail the run.
+//! Grading: how severe a failure is, from the requirement levels.
 //!
 //! Each test names requirement ids; `vectors/requirements.json` gives each
 //! id a level (`MUST`, `MUST NOT`, `SHOULD`, `SHOULD NOT`, `MAY`, or
@@ -10,9 +10,6 @@
 //! The catalogue is read here as plain JSON (`requirements[].id`,
 //! `requirements[].level`), so the harness works with or without it.
 
-use crate::compare::{reason_name, Judgement};
-use crate::expected::Entry;
-use crate::results::{PassNote, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -181,68 +178,6 @@ impl Levels {
         } else {
             Grade::Should
         }
-    }
-}
-
-/// Turn a judgement into a status, given the failure grade and the
-/// expected-failures entry (if the trial is listed). An entry waives only
-/// the failures it names; a listed trial that passes, or is rejected for
-/// another reason, is an unexpected pass; one that is unsupported is an
-/// error (its waiver can no longer be checked).
-pub fn grade(j: Judgement, grade: Grade, listed: Option<&Entry>) -> Status {
-    let passed = |note: Option<PassNote>| match listed {
-        Some(e) => Status::UnexpectedPass {
-            entry: e.clone(),
-            note,
-        },
-        None => Status::Passed { note },
-    };
-    match j {
-        Judgement::Pass => passed(None),
-        Judgement::Acceptable { accepted } => passed(Some(PassNote::Acceptable { accepted })),
-        Judgement::OtherReason {
-            expected,
-            actual,
-            detail,
-        } => match listed {
-            Some(e) => Status::UnexpectedPass {
-                entry: e.clone(),
-                note: None,
-            },
-            None => Status::OtherReason {
-                expected: reason_name(expected),
-                actual: reason_name(actual),
-                detail,
-            },
-        },
-        Judgement::Internal { detail } => Status::Error {
-            message: format!("the adapter answered an internal error, no verdict: {detail}"),
-        },
-        Judgement::Unsupported { reason } => match listed {
-            Some(e) => Status::Error {
-                message: format!(
-                    "listed as an expected failure ({}), but the adapter answered unsupported: {reason}",
-                    e.shapes()
-                ),
-            },
-            None => Status::Skipped { reason },
-        },
-        Judgement::Fail(failure) => match listed {
-            Some(e) if e.covers(&failure.observed) => Status::ExpectedFailure {
-                failure,
-                entry: e.clone(),
-            },
-            Some(e) => Status::Failed {
-                grade,
-                failure,
-                listed: Some(e.clone()),
-            },
-            None => Status::Failed {
-                grade,
-                failure,
-                listed: None,
-            },
-        },
     }
 }
 

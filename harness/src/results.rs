@@ -11,7 +11,7 @@
 //! judged: a file did not load, a list is wrong, the adapter answered
 //! `internal`, a listed trial became unsupported; fails the run).
 
-use crate::compare::Mismatch;
+use crate::compare::{reason_name, Judgement, Mismatch};
 use crate::expected::Entry;
 use crate::grading::{Grade, Level};
 use crate::vectors::Verdict;
@@ -36,6 +36,68 @@ pub enum PassNote {
         /// Whether the adapter accepted.
         accepted: bool,
     },
+}
+
+/// Turn a judgement into a status, given the failure grade and the
+/// expected-failures entry (if the trial is listed). An entry waives only
+/// the failures it names; a listed trial that passes, or is rejected for
+/// another reason, is an unexpected pass; one that is unsupported is an
+/// error (its waiver can no longer be checked).
+pub fn grade(j: Judgement, grade: Grade, listed: Option<&Entry>) -> Status {
+    let passed = |note: Option<PassNote>| match listed {
+        Some(e) => Status::UnexpectedPass {
+            entry: e.clone(),
+            note,
+        },
+        None => Status::Passed { note },
+    };
+    match j {
+        Judgement::Pass => passed(None),
+        Judgement::Acceptable { accepted } => passed(Some(PassNote::Acceptable { accepted })),
+        Judgement::OtherReason {
+            expected,
+            actual,
+            detail,
+        } => match listed {
+            Some(e) => Status::UnexpectedPass {
+                entry: e.clone(),
+                note: None,
+            },
+            None => Status::OtherReason {
+                expected: reason_name(expected),
+                actual: reason_name(actual),
+                detail,
+            },
+        },
+        Judgement::Internal { detail } => Status::Error {
+            message: format!("the adapter answered an internal error, no verdict: {detail}"),
+        },
+        Judgement::Unsupported { reason } => match listed {
+            Some(e) => Status::Error {
+                message: format!(
+                    "listed as an expected failure ({}), but the adapter answered unsupported: {reason}",
+                    e.shapes()
+                ),
+            },
+            None => Status::Skipped { reason },
+        },
+        Judgement::Fail(failure) => match listed {
+            Some(e) if e.covers(&failure.observed) => Status::ExpectedFailure {
+                failure,
+                entry: e.clone(),
+            },
+            Some(e) => Status::Failed {
+                grade,
+                failure,
+                listed: Some(e.clone()),
+            },
+            None => Status::Failed {
+                grade,
+                failure,
+                listed: None,
+            },
+        },
+    }
 }
 
 /// The status of one trial.
@@ -150,19 +212,6 @@ impl TrialResult {
             }
             Status::UnexpectedPass { .. } | Status::Error { .. } => true,
             _ => false,
-        }
-    }
-
-    /// As a test outcome: `Ok` for passed, rejected for another reason and
-    /// expected failures, `Err` with a report for failures, unexpected passes
-    /// and errors (skipped is `Ok`; callers that can mark it ignored should).
-    pub fn outcome(&self) -> Result<(), String> {
-        match &self.status {
-            Status::Passed { .. }
-            | Status::OtherReason { .. }
-            | Status::ExpectedFailure { .. }
-            | Status::Skipped { .. } => Ok(()),
-            _ => Err(crate::report::describe(self)),
         }
     }
 }

@@ -26,8 +26,8 @@
 
 use crate::compare::{judge, Judgement, Mismatch, Observed};
 use crate::expected::{Entry, ExpectedFailures, FILE_NAME};
-use crate::grading::{grade, Grade, Level, Levels};
-pub use crate::results::{Counts, PassNote, Report, RequirementLevel, Status, TrialResult};
+use crate::grading::{Grade, Level, Levels};
+pub use crate::results::{grade, Counts, PassNote, Report, RequirementLevel, Status, TrialResult};
 use crate::upstream::{UpstreamCase, UpstreamSource};
 use crate::vectors::{TestVector, VectorFile, Verdict};
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile};

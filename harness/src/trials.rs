@@ -59,7 +59,7 @@ fn to_trial(r: TrialResult) -> Trial {
                 .with_kind("unsupported")
                 .with_ignored_flag(true)
         }
-        _ => Trial::test(name, move || r.outcome().map_err(Failed::from)),
+        _ => Trial::test(name, move || outcome(&r).map_err(Failed::from)),
     }
 }
 
@@ -85,7 +85,7 @@ pub fn trials(
     let mut out: Vec<Trial> = plan
         .errors
         .into_iter()
-        .map(|e| Trial::test(e.name.clone(), move || e.outcome().map_err(Failed::from)))
+        .map(|e| Trial::test(e.name.clone(), move || outcome(&e).map_err(Failed::from)))
         .collect();
     let lazy: Vec<(String, Lazy)> = plan
         .cases
@@ -109,7 +109,7 @@ pub fn trials(
                     Status::Skipped { reason } => {
                         Err(Failed::from(format!("unsupported: {reason}")))
                     }
-                    _ => r.outcome().map_err(Failed::from),
+                    _ => outcome(&r).map_err(Failed::from),
                 }
             })
         }));
@@ -155,4 +155,18 @@ pub fn trials(
         }
     }
     out
+}
+
+/// A trial result as a test outcome: `Ok` for passed, rejected for another
+/// reason and expected failures, `Err` with the report for failures,
+/// unexpected passes and errors (skipped is `Ok`; callers that can mark it
+/// ignored do).
+pub fn outcome(r: &TrialResult) -> Result<(), String> {
+    match &r.status {
+        Status::Passed { .. }
+        | Status::OtherReason { .. }
+        | Status::ExpectedFailure { .. }
+        | Status::Skipped { .. } => Ok(()),
+        _ => Err(crate::report::describe(r)),
+    }
 }

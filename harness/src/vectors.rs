@@ -133,7 +133,7 @@ pub struct Expected {
     /// Further reason classes that show the same defect (an implementation
     /// may classify it either way), for an `invalid` test. A rejection with
     /// `reason` or one of these passes; any other is *rejected for another
-    /// reason* (see [`crate::compare::judge`]).
+    /// reason* (see the `compare` module's `judge`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_reasons: Vec<ReasonClass>,
 }

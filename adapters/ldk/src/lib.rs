@@ -223,7 +223,7 @@ pub(crate) fn dispatch(op: &Operation) -> Outcome {
         Operation::UnblindHop(input) => unblind::unblind_op(input),
         Operation::BuildOnionMessage(input) => onion::build_op(input),
         Operation::PeelOnionMessage(input) => onion::peel_op(input),
-        Operation::RunScenario(s) => nodes::scenarios::run_op(s),
+        Operation::RunScenario(s) => nodes::dispatch::run_op(s),
     }
 }
 

@@ -1,13 +1,13 @@
 //! Real LDK nodes driven through async-payment scenarios.
 //!
-//! [`scenarios::run_scenario`] runs a scenario ([`asyncpay_adapter::scenario`])
+//! [`dispatch::run_scenario`] runs a scenario ([`asyncpay_adapter::scenario`])
 //! with LDK in the role under test and the other real nodes playing the
 //! other roles. Each role has its own mapping of scenario events to network
 //! steps and of observations back to actions:
 //!
 //! | `role_under_test` | mapping | driver capabilities |
 //! |---|---|---|
-//! | `payer_lsp` | module [`scenarios`] | the network itself (`net`) |
+//! | `payer_lsp` | module `lsp` | the network itself (`net`) |
 //! | `payer` | module `payer` | `net/payer_io.rs`: the payer's final payload decoded, invoices to the payer captured and delivered one by one, release paths added to the LSP's `revoke_and_ack` (or kept in flight), the recipient's release over a given reply path, a static invoice of a given age served in place of the real one |
 //! | `recipient` | module `recipient` | `net/recipient_io.rs`: crafted payments (final payload as the scenario says) and crafted `held_htlc_available` into the recipient |
 //! | `invoice_server` | module `server` | `net/server_io.rs`: an `invoice_request` sent to the server as the payer, and every onion message the server sends in answer |
@@ -63,11 +63,12 @@
 //! test nodes do not panic on drop, and any panic inside LDK or the driver
 //! becomes a [`DriverError::Panicked`].
 
+pub mod dispatch;
+mod lsp;
 mod net;
 mod payer;
 mod quiet;
 mod recipient;
-pub mod scenarios;
 mod server;
 #[cfg(test)]
 mod tests;

@@ -122,16 +122,16 @@ fn no_unsupported_answer_bypasses_the_list() {
         // `fn unsupported`, and run_op answers it as ScenarioSetup.
         let scenario = text.matches("ScenarioError::Unsupported(").count();
         let expected = match rel.as_str() {
-            "nodes/payer.rs" | "nodes/recipient.rs" | "nodes/server.rs" => 1,
-            "nodes/scenarios.rs" => 2,
+            "nodes/payer.rs" | "nodes/recipient.rs" | "nodes/server.rs" | "nodes/lsp.rs" => 1,
+            "nodes/dispatch.rs" => 1,
             _ => 0,
         };
         assert_eq!(scenario, expected, "{rel}");
     }
     let scenarios = srcs
         .iter()
-        .find(|(r, _)| r == "nodes/scenarios.rs")
-        .expect("scenarios.rs");
+        .find(|(r, _)| r == "nodes/dispatch.rs")
+        .expect("dispatch.rs");
     assert!(scenarios.1.contains("Unsupported::ScenarioSetup.outcome("));
 }
 

@@ -341,7 +341,7 @@ pub(super) struct Judged {
             asyncpay_adapter::scenario::TraceView,
             Result<(), asyncpay_adapter::scenario::ScenarioFailure>,
         ),
-        super::scenarios::ScenarioError,
+        super::dispatch::ScenarioError,
     >,
 }
 
@@ -349,7 +349,7 @@ impl Judged {
     /// One report line: `PASS id`, `FAIL id: failure` (with the trace),
     /// `UNSUPPORTED id: reason` or `ERROR id: error`.
     pub(super) fn line(&self) -> String {
-        use super::scenarios::ScenarioError;
+        use super::dispatch::ScenarioError;
         let id = &self.id;
         match &self.outcome {
             Ok((_, Ok(()))) => format!("PASS {id}"),
@@ -365,7 +365,7 @@ impl Judged {
 /// [`vector_scenarios`]) on a fresh real network each and judges the traces
 /// with the suite's judge.
 pub(super) fn run_vector_scenarios(profile: &str, role: &str) -> Vec<Judged> {
-    use super::scenarios::run_scenario;
+    use super::dispatch::run_scenario;
     use asyncpay_adapter::scenario::judge;
     vector_scenarios(profile, role)
         .into_iter()
@@ -608,7 +608,7 @@ fn l_online_payer_waits_for_release_then_pays_once_without_hold() {
 /// diagnostic: the harness grades the scenario as written).
 #[test]
 fn payer_vector_scenarios_on_real_ldk() {
-    use super::scenarios::ScenarioError;
+    use super::dispatch::ScenarioError;
     use asyncpay_adapter::scenario::{judge, Check, Step};
     let mut verdicts = Vec::new();
     let mut report = String::new();

@@ -1,13 +1,12 @@
-//! Typed scenarios run on the real LDK network.
+//! `role_under_test: payer_lsp` scenarios on the real LDK network: LDK's
+//! LSP is the node under test, the real payer, invoice server and recipient
+//! play the other roles.
 //!
-//! [`run_scenario`] maps a scenario ([`asyncpay_adapter::scenario`]) to
-//! [`AsyncNet`] events and the network's observations back to the
-//! scenario's [`Action`](sc::Action)s, one trace entry per event step. It
-//! dispatches on `role_under_test`: `payer` is mapped in module `payer`,
-//! `recipient` in module `recipient`, `invoice_server` in module `server`
-//! (each documents its mapping), and `payer_lsp` here, with the real payer,
-//! invoice server and recipient playing the other roles. How the abstract
-//! events of a `payer_lsp` scenario map:
+//! [`run`] maps a scenario ([`asyncpay_adapter::scenario`]) to [`AsyncNet`]
+//! events and the network's observations back to the scenario's
+//! [`Action`](sc::Action)s, one trace entry per event step (module
+//! `dispatch` picks this module by role). How the abstract events of a
+//! `payer_lsp` scenario map:
 //!
 //! | scenario event | on the real network |
 //! |---|---|
@@ -29,39 +28,14 @@
 //! `revoke_and_ack`s to the payer are actions (those to the invoice server
 //! belong to the forward).
 
+use super::dispatch::ScenarioError;
 use super::{run_network, AsyncNet, DriverError, Forgery, NetConfig, NodeRole, TraceEntry};
 use asyncpay_adapter::scenario as sc;
-use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
 use lightning::ln::channelmanager::MIN_CLTV_EXPIRY_DELTA;
 use std::collections::HashMap;
 
-/// Why a scenario was not run to the end.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ScenarioError {
-    /// The scenario's setup or one of its events cannot be produced by the
-    /// real nodes around the role under test. Only this is a skip.
-    Unsupported(String),
-    /// The scenario carries a value the driver cannot hand to the network
-    /// (e.g. hex that does not parse): an error of the trial, not a verdict.
-    Malformed(String),
-    /// The driver failed (including a panic inside LDK).
-    Driver(DriverError),
-}
-
-impl From<DriverError> for ScenarioError {
-    fn from(e: DriverError) -> Self {
-        ScenarioError::Driver(e)
-    }
-}
-
-/// Runs `scenario` on a fresh real network; returns the role under test's trace.
-pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
-    match scenario.role_under_test {
-        sc::Role::Payer => return super::payer::run(scenario),
-        sc::Role::Recipient => return super::recipient::run(scenario),
-        sc::Role::InvoiceServer => return super::server::run(scenario),
-        sc::Role::PayerLsp => {}
-    }
+/// Runs a `payer_lsp` scenario on a fresh real network; returns the LSP's trace.
+pub(super) fn run(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
     check_supported(scenario)?;
     let lsp_holds = scenario
         .initial
@@ -107,34 +81,6 @@ pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioEr
         })
     });
     r.map_err(ScenarioError::Driver)
-}
-
-/// Answers `scenario.run`: the role under test's trace as
-/// `Outcome::Accepted { view: {"trace": [...]} }`, `Outcome::Unsupported`
-/// with the reason when the real network cannot reproduce the scenario's
-/// setup, and an `Internal` rejection when the scenario is malformed or the
-/// driver fails (a panic inside LDK included).
-pub fn run_op(scenario: &sc::Scenario) -> Outcome {
-    match run_scenario(scenario) {
-        Ok(trace) => match serde_json::to_value(&trace) {
-            Ok(view) => Outcome::Accepted { view },
-            Err(e) => Outcome::Rejected(Rejection::new(
-                ReasonClass::Internal,
-                format!("trace not serialisable: {e}"),
-            )),
-        },
-        Err(ScenarioError::Unsupported(reason)) => {
-            crate::unsupported::Unsupported::ScenarioSetup.outcome(Some(&reason))
-        }
-        Err(ScenarioError::Malformed(e)) => Outcome::Rejected(Rejection::new(
-            ReasonClass::Internal,
-            format!("scenario.run: the scenario cannot be handed to the real nodes: {e}"),
-        )),
-        Err(ScenarioError::Driver(e)) => Outcome::Rejected(Rejection::new(
-            ReasonClass::Internal,
-            format!("scenario.run on real LDK nodes failed: {e}"),
-        )),
-    }
 }
 
 fn unsupported<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {

@@ -1,0 +1,66 @@
+//! `scenario.run` on the real LDK network: the one entry point, which
+//! dispatches by role under test to the module that maps that role (`lsp`,
+//! `payer`, `recipient`, `server`, named as the reference model names its
+//! role machines), and the error every role mapping reports.
+
+use super::DriverError;
+use asyncpay_adapter::scenario as sc;
+use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
+
+/// Why a scenario was not run to the end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// The scenario's setup or one of its events cannot be produced by the
+    /// real nodes around the role under test. Only this is a skip.
+    Unsupported(String),
+    /// The scenario carries a value the driver cannot hand to the network
+    /// (e.g. hex that does not parse): an error of the trial, not a verdict.
+    Malformed(String),
+    /// The driver failed (including a panic inside LDK).
+    Driver(DriverError),
+}
+
+impl From<DriverError> for ScenarioError {
+    fn from(e: DriverError) -> Self {
+        ScenarioError::Driver(e)
+    }
+}
+
+/// Runs `scenario` on a fresh real network, LDK in the role under test;
+/// returns that role's trace.
+pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
+    match scenario.role_under_test {
+        sc::Role::PayerLsp => super::lsp::run(scenario),
+        sc::Role::Payer => super::payer::run(scenario),
+        sc::Role::Recipient => super::recipient::run(scenario),
+        sc::Role::InvoiceServer => super::server::run(scenario),
+    }
+}
+
+/// Answers `scenario.run`: the role under test's trace as
+/// `Outcome::Accepted { view: {"trace": [...]} }`, `Outcome::Unsupported`
+/// with the reason when the real network cannot reproduce the scenario's
+/// setup, and an `Internal` rejection when the scenario is malformed or the
+/// driver fails (a panic inside LDK included).
+pub fn run_op(scenario: &sc::Scenario) -> Outcome {
+    match run_scenario(scenario) {
+        Ok(trace) => match serde_json::to_value(&trace) {
+            Ok(view) => Outcome::Accepted { view },
+            Err(e) => Outcome::Rejected(Rejection::new(
+                ReasonClass::Internal,
+                format!("trace not serialisable: {e}"),
+            )),
+        },
+        Err(ScenarioError::Unsupported(reason)) => {
+            crate::unsupported::Unsupported::ScenarioSetup.outcome(Some(&reason))
+        }
+        Err(ScenarioError::Malformed(e)) => Outcome::Rejected(Rejection::new(
+            ReasonClass::Internal,
+            format!("scenario.run: the scenario cannot be handed to the real nodes: {e}"),
+        )),
+        Err(ScenarioError::Driver(e)) => Outcome::Rejected(Rejection::new(
+            ReasonClass::Internal,
+            format!("scenario.run on real LDK nodes failed: {e}"),
+        )),
+    }
+}
