@@ -64,6 +64,7 @@
 //! becomes a [`DriverError::Panicked`].
 
 pub mod dispatch;
+mod error;
 mod lsp;
 mod net;
 mod payer;

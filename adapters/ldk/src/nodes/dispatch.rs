@@ -1,30 +1,11 @@
 //! `scenario.run` on the real LDK network: the one entry point, which
 //! dispatches by role under test to the module that maps that role (`lsp`,
 //! `payer`, `recipient`, `server`, named as the reference model names its
-//! role machines), and the error every role mapping reports.
+//! role machines).
 
-use super::DriverError;
+pub use super::error::ScenarioError;
 use asyncpay_adapter::scenario as sc;
 use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
-
-/// Why a scenario was not run to the end.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ScenarioError {
-    /// The scenario's setup or one of its events cannot be produced by the
-    /// real nodes around the role under test. Only this is a skip.
-    Unsupported(String),
-    /// The scenario carries a value the driver cannot hand to the network
-    /// (e.g. hex that does not parse): an error of the trial, not a verdict.
-    Malformed(String),
-    /// The driver failed (including a panic inside LDK).
-    Driver(DriverError),
-}
-
-impl From<DriverError> for ScenarioError {
-    fn from(e: DriverError) -> Self {
-        ScenarioError::Driver(e)
-    }
-}
 
 /// Runs `scenario` on a fresh real network, LDK in the role under test;
 /// returns that role's trace.

@@ -28,7 +28,7 @@
 //! `revoke_and_ack`s to the payer are actions (those to the invoice server
 //! belong to the forward).
 
-use super::dispatch::ScenarioError;
+use super::error::ScenarioError;
 use super::{run_network, AsyncNet, DriverError, Forgery, NetConfig, NodeRole, TraceEntry};
 use asyncpay_adapter::scenario as sc;
 use lightning::ln::channelmanager::MIN_CLTV_EXPIRY_DELTA;

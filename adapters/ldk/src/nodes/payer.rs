@@ -38,7 +38,7 @@
 //! | payer-expired-static-invoice-not-paid | pass (the invoice arrives 15 days + 1 h old; the payer abandons the payment with `PaymentExpired` and sends no HTLC) |
 //! | payer-static-and-fresh-invoice-paid-once | pass (the real static invoice has one message path, not two: see `recipient_paths_via_server_only` below; no check of this scenario depends on it) |
 
-use super::dispatch::ScenarioError;
+use super::error::ScenarioError;
 use super::{run_network, AsyncNet, NetConfig, NodeRole, OmKind, TraceEntry};
 use asyncpay_adapter::scenario as sc;
 use std::collections::HashMap;

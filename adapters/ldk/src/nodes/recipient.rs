@@ -38,7 +38,7 @@
 //! recipient's plus its delta, routing/router.rs:183 and
 //! ln/onion_payment.rs:68-71.)
 
-use super::dispatch::ScenarioError;
+use super::error::ScenarioError;
 use super::net::recipient_io::{CraftedPayment, CLTV_FAR_FAR_AWAY};
 use super::{
     run_network, AsyncNet, DriverError, HeldHtlcCapture, NetConfig, NodeRole, OmKind,

@@ -29,7 +29,7 @@
 //! driver's → the event's request; a reply path byte-identical to the
 //! driver's → the event's reply path name.
 
-use super::dispatch::ScenarioError;
+use super::error::ScenarioError;
 use super::net::server_io::{InvreqFor, SentContent, SentOver};
 use super::{run_network, NetConfig, NodeRole};
 use asyncpay_adapter::scenario as sc;
