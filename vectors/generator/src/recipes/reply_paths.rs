@@ -6,7 +6,7 @@
 /// secp256k1 point and scalar multiplication, ChaCha20 and
 /// ChaCha20-Poly1305 through `asyncpay_reference::crypto`'s one-line
 /// wrappers). Both it and the reference must reproduce the upstream bolts
-/// vectors (`harness/src/upstream/bolt04.rs` checks both).
+/// vectors (`vectors/generator/src/upstream/bolt04.rs` checks both).
 pub mod calc {
     use asyncpay_reference::crypto::{aead_encrypt, chacha20_stream};
     use bitcoin_hashes::{hmac, sha256, Hash, HashEngine};
@@ -643,7 +643,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     }
     let ctx_flag = context_flag(profile);
     let mut f = FileBuilder::new("reply_paths", &profile.name, SPEC_COMMIT);
-    f.header("Release reply paths: blinded paths ending at the holding node (the payer's LSP) whose final encrypted_data_tlv carries the release context. Built with route blinding (BOLT 4) and unblinded hop by hop. Expected values come from the recipes' own calculator (harness/src/recipes/reply_paths.rs, module calc), which also reproduces the BOLT 4 upstream vectors.");
+    f.header("Release reply paths: blinded paths ending at the holding node (the payer's LSP) whose final encrypted_data_tlv carries the release context. Built with route blinding (BOLT 4) and unblinded hop by hop. Expected values come from the recipes' own calculator (vectors/generator/src/recipes/reply_paths.rs, module calc), which also reproduces the BOLT 4 upstream vectors.");
     f.note(
         "Valid",
         note(

@@ -490,7 +490,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         return None;
     }
     let mut b = FileBuilder::new("static_invoice", &profile.name, SPEC_COMMIT);
-    b.header("Static invoices (BOLT 12 invoices without invoice_payment_hash, BOLT PR 1149). Inputs are the invoice TLV stream in hex and the reader's clock; signatures are BIP340 without auxiliary randomness over the BOLT 12 Merkle root with tag \"lightningstatic_invoicesignature\". Keys: secret 0x41.. is the offer issuer, 0x42.. a wrong signer, 0x43.. the final blinded node of offer paths. Input bytes, expected encodings, Merkle roots and signatures come from the recipes' own writer (harness/src/recipes/invoice_writer.rs), not from the reference's; that writer reproduces the BOLT 12 upstream signature and offer vectors.");
+    b.header("Static invoices (BOLT 12 invoices without invoice_payment_hash, BOLT PR 1149). Inputs are the invoice TLV stream in hex and the reader's clock; signatures are BIP340 without auxiliary randomness over the BOLT 12 Merkle root with tag \"lightningstatic_invoicesignature\". Keys: secret 0x41.. is the offer issuer, 0x42.. a wrong signer, 0x43.. the final blinded node of offer paths. Input bytes, expected encodings, Merkle roots and signatures come from the recipes' own writer (vectors/generator/src/recipes/invoice_writer.rs), not from the reference's; that writer reproduces the BOLT 12 upstream signature and offer vectors.");
     notes(&mut b);
     let mut g = Gen {
         p: profile,
