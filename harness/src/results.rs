@@ -54,20 +54,15 @@ pub fn grade(j: Judgement, grade: Grade, listed: Option<&Entry>) -> Status {
     match j {
         Judgement::Pass => passed(None),
         Judgement::Acceptable { accepted } => passed(Some(PassNote::Acceptable { accepted })),
+        Judgement::OtherReason { .. } if listed.is_some() => passed(None),
         Judgement::OtherReason {
             expected,
             actual,
             detail,
-        } => match listed {
-            Some(e) => Status::UnexpectedPass {
-                entry: e.clone(),
-                note: None,
-            },
-            None => Status::OtherReason {
-                expected: reason_name(expected),
-                actual: reason_name(actual),
-                detail,
-            },
+        } => Status::OtherReason {
+            expected: reason_name(expected),
+            actual: reason_name(actual),
+            detail,
         },
         Judgement::Internal { detail } => Status::Error {
             message: format!("the adapter answered an internal error, no verdict: {detail}"),

@@ -30,6 +30,7 @@ use crate::grading::{Grade, Level, Levels};
 pub use crate::results::{grade, Counts, PassNote, Report, RequirementLevel, Status, TrialResult};
 use crate::upstream::{UpstreamCase, UpstreamSource};
 use crate::vectors::{TestVector, VectorFile, Verdict};
+use asyncpay_adapter::scenario::Level as ScenarioLevel;
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -675,16 +676,15 @@ impl Case {
                 match asyncpay_adapter::scenario::judge_all_values(&t.input, &view) {
                     Ok(()) => Judgement::Pass,
                     Err((failures, transcript)) => {
-                        let worst = failures
-                            .iter()
-                            .map(|f| asyncpay_adapter::scenario::severity(f.level))
-                            .max()
-                            .unwrap_or(2);
-                        scenario_grade = Some(if worst >= 2 {
-                            Grade::Must
-                        } else {
-                            Grade::Should
-                        });
+                        // A CHOICE failure is graded like a SHOULD: it fails
+                        // the run only with --strict.
+                        scenario_grade =
+                            Some(match asyncpay_adapter::scenario::worst_level(&failures) {
+                                Some(ScenarioLevel::Should | ScenarioLevel::Choice) => {
+                                    Grade::Should
+                                }
+                                Some(ScenarioLevel::Must) | None => Grade::Must,
+                            });
                         let lines: Vec<String> = failures.iter().map(ToString::to_string).collect();
                         Judgement::Fail(Mismatch {
                             expected: "every expectation of the scenario holds".into(),

@@ -424,10 +424,18 @@ pub fn severity(level: Level) -> u8 {
     }
 }
 
+/// The level of the most severe of `failures` (none: no failure).
+pub fn worst_level(failures: &[ScenarioFailure]) -> Option<Level> {
+    failures
+        .iter()
+        .map(|f| f.level)
+        .max_by_key(|l| severity(*l))
+}
+
 /// The first, in step order, of the most severe failures.
 fn most_severe(failures: Vec<ScenarioFailure>) -> Option<ScenarioFailure> {
-    let top = failures.iter().map(|f| severity(f.level)).max()?;
-    failures.into_iter().find(|f| severity(f.level) == top)
+    let top = worst_level(&failures)?;
+    failures.into_iter().find(|f| f.level == top)
 }
 
 /// Judge a trace against every expectation of a scenario. Returns every
