@@ -32,7 +32,7 @@ use asyncpay_adapter::{Adapter, Operation, Outcome, Profile, ReasonClass, Reject
 use process::{Process, Reply};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 /// How to run one external implementation, and its bounds.
@@ -60,8 +60,8 @@ pub struct ExecConfig {
 }
 
 impl ExecConfig {
-    /// A configuration with the default bounds (start 10 s, request 5 s,
-    /// lines 1 MiB, standard error 16 KiB, 8 restarts) for `command`, split
+    /// A configuration with the default bounds (start 20 s, request 5 s,
+    /// lines 1 MiB, standard error 16 KiB, 20 restarts) for `command`, split
     /// as a POSIX shell splits words.
     pub fn new(name: impl Into<String>, command: &str) -> Result<ExecConfig, String> {
         let mut words = shlex::split(command)
@@ -75,11 +75,11 @@ impl ExecConfig {
             program,
             args: words.collect(),
             cwd: None,
-            start_timeout: Duration::from_secs(10),
+            start_timeout: Duration::from_secs(20),
             request_timeout: Duration::from_secs(5),
             max_line: 1 << 20,
             max_stderr: 16 << 10,
-            max_restarts: 8,
+            max_restarts: 20,
         })
     }
 
@@ -106,6 +106,8 @@ pub struct ExecAdapter {
     life: Mutex<Life>,
     next_id: AtomicU64,
     orphans: Arc<Mutex<Vec<Fault>>>,
+    /// Held shared by every first attempt, alone by a second one.
+    isolation: RwLock<()>,
     /// Each profile as requests carry it, serialised once.
     profiles: Mutex<Vec<(String, Arc<str>)>>,
     /// The handshake's `unobservable` paths, leaked once so they can be
@@ -139,6 +141,7 @@ impl ExecAdapter {
             }),
             next_id: AtomicU64::new(1),
             orphans: Arc::new(Mutex::new(Vec::new())),
+            isolation: RwLock::new(()),
             profiles: Mutex::new(Vec::new()),
             unobservable: OnceLock::new(),
         }
@@ -239,9 +242,15 @@ impl Adapter for ExecAdapter {
 
     fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
         let name = op.name();
-        // A request in flight when another request's fault killed the
-        // process is sent once more, to a fresh process.
+        // A request in flight when a fault it is not charged with killed
+        // the process is sent once more, to a fresh process, alone: then
+        // any fault is its own.
         for attempt in 0..2 {
+            let _turn = if attempt == 0 {
+                Turn::Shared(self.isolation.read().unwrap_or_else(|p| p.into_inner()))
+            } else {
+                Turn::Alone(self.isolation.write().unwrap_or_else(|p| p.into_inner()))
+            };
             let process = match self.process() {
                 Ok(p) => p,
                 Err(f) => return self.fault_outcome(&f),
@@ -274,6 +283,7 @@ impl Adapter for ExecAdapter {
             };
             match process.call(id, line, self.config.request_timeout) {
                 Reply::Outcome(outcome, stderr) => return with_stderr(outcome, &stderr),
+                Reply::Raw(outcome) => return outcome,
                 Reply::Fault(f) => {
                     self.note_fault(&f);
                     if f.culprit == Some(id) || attempt == 1 {
@@ -301,7 +311,12 @@ impl Adapter for ExecAdapter {
         let mut orphans = self.orphans.lock().unwrap_or_else(|p| p.into_inner());
         orphans
             .drain(..)
-            .map(|f| format!("adapter {}: between operations: {f}", self.config.name))
+            .map(|f| {
+                format!(
+                    "adapter {}: charged to no single operation: {f}",
+                    self.config.name
+                )
+            })
             .collect()
     }
 
@@ -327,6 +342,12 @@ impl Adapter for ExecAdapter {
             .map(|(_, p)| p.clone())
             .unwrap_or_default()
     }
+}
+
+/// A request's turn on the process: beside others, or alone.
+enum Turn<'a> {
+    Shared(#[allow(dead_code)] RwLockReadGuard<'a, ()>),
+    Alone(#[allow(dead_code)] RwLockWriteGuard<'a, ()>),
 }
 
 /// What the process wrote to standard error during a request becomes part

@@ -25,6 +25,8 @@ const REMEMBERED_IDS: usize = 65_536;
 pub(crate) enum Reply {
     /// The response, with what the process wrote to standard error meanwhile.
     Outcome(Outcome, String),
+    /// The response, before standard error is looked at.
+    Raw(Outcome),
     /// A fault (charged to this request or to another).
     Fault(Fault),
 }
@@ -40,9 +42,8 @@ impl StderrTail {
     fn push(&mut self, bytes: &[u8], cap: usize) {
         self.total += bytes.len() as u64;
         self.tail.extend(bytes);
-        while self.tail.len() > cap {
-            self.tail.pop_front();
-        }
+        let excess = self.tail.len().saturating_sub(cap);
+        self.tail.drain(..excess);
     }
 
     /// What was written since `mark` (as far as the tail still holds it),
@@ -188,16 +189,15 @@ impl Shared {
                 format!("a second response to id {id}: {}", excerpt(line)),
             ));
         };
-        let stderr = self.stderr_since(p.stderr_mark);
         let reply = match resp.outcome() {
-            Ok(o) => Reply::Outcome(o, stderr),
+            Ok(o) => Reply::Raw(o),
             Err(e) => Reply::Fault(Fault {
                 kind: FaultKind::SchemaMismatch,
                 message: format!(
                     "the response to request {id} does not match response.schema.json: {e}"
                 ),
                 culprit: Some(id),
-                stderr,
+                stderr: String::new(),
             }),
         };
         let _ = p.tx.send(reply);
@@ -393,6 +393,7 @@ impl Process {
     /// A request that gets no reply in time kills the process.
     pub fn call(&self, id: u64, line: Vec<u8>, timeout: Duration) -> Reply {
         let (tx, rx) = mpsc::channel();
+        let mark = self.shared.stderr_total();
         {
             let mut f = lock(&self.shared.flight);
             if let Some(dead) = &f.dead {
@@ -406,7 +407,7 @@ impl Process {
                 id,
                 Pending {
                     tx,
-                    stderr_mark: self.shared.stderr_total(),
+                    stderr_mark: mark,
                 },
             );
         }
@@ -419,6 +420,32 @@ impl Process {
                 "its standard input is closed",
             ));
         }
+        let reply = self.wait(id, &rx, timeout);
+        self.with_stderr(reply, mark)
+    }
+
+    /// What the process wrote to standard error since `mark` goes with a
+    /// rejection or a fault. Standard error is read on its own thread: if
+    /// the process writes there at all, it gets 2 ms to catch up.
+    fn with_stderr(&self, reply: Reply, mark: u64) -> Reply {
+        let settle = || {
+            if self.shared.stderr_total() > 0 {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            self.shared.stderr_since(mark)
+        };
+        match reply {
+            Reply::Raw(o @ Outcome::Rejected(_)) => Reply::Outcome(o, settle()),
+            Reply::Raw(o) => Reply::Outcome(o, String::new()),
+            Reply::Fault(mut f) => {
+                f.stderr = settle();
+                Reply::Fault(f)
+            }
+            other => other,
+        }
+    }
+
+    fn wait(&self, id: u64, rx: &mpsc::Receiver<Reply>, timeout: Duration) -> Reply {
         match rx.recv_timeout(timeout) {
             Ok(reply) => reply,
             Err(_) => {
