@@ -3,7 +3,7 @@
 
 use asyncpay_cli::{select, Request, UPSTREAM};
 use asyncpay_harness::runner::{RunOptions, Suite, WORKER_THREAD_NAME};
-use asyncpay_harness::{coverage, report};
+use asyncpay_harness::{coverage, matrix, report};
 use asyncpay_vectors::regen;
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -79,6 +79,14 @@ struct RunArgs {
     /// Also write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Also write the conformance matrix here: one self-contained HTML page,
+    /// implementations against areas and requirements, each cell opening
+    /// to its trials.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Also write a Markdown summary here (for a CI job summary).
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
     /// Seconds an adapter has to answer one operation.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     timeout: f64,
@@ -345,6 +353,24 @@ fn run(args: RunArgs) -> ExitCode {
         if let Err(e) = std::fs::write(path, report::junit(&report)) {
             eprintln!("error: {}: cannot write: {e}", path.display());
             ok = false;
+        }
+    }
+    let implementations: std::collections::BTreeMap<String, String> = adapters
+        .iter()
+        .filter_map(|a| a.implementation().map(|i| (a.name().to_string(), i)))
+        .collect();
+    for (path, text) in [
+        (&args.html, args.html.as_ref().map(|_| matrix::html(&report, &implementations))),
+        (
+            &args.markdown,
+            args.markdown.as_ref().map(|_| matrix::markdown(&report, &implementations)),
+        ),
+    ] {
+        if let (Some(path), Some(text)) = (path, text) {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: {}: cannot write: {e}", path.display());
+                ok = false;
+            }
         }
     }
     print!("{}", report::text(&report));

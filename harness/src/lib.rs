@@ -28,7 +28,8 @@
 //! Modules: [`runner`] (load, plan, execute under timeout and
 //! `catch_unwind`), [`results`] (statuses, counts, the report), [`compare`] (verdicts and JSON diffs with paths),
 //! [`grading`] (requirement levels; judgements to statuses), [`expected`] (expected-failures lists),
-//! [`report`] (text, JSON, JUnit), [`trials`] (libtest-mimic),
+//! [`report`] (text, JSON, JUnit), [`matrix`] (the HTML page and the
+//! Markdown summary), [`trials`] (libtest-mimic),
 //! [`coverage`] (requirements covered), [`requirements`] (the catalogue),
 //! [`vectors`] (the file format) and [`upstream`] (cases run once, supplied
 //! by the caller).
@@ -44,6 +45,7 @@ pub mod compare;
 pub mod coverage;
 pub mod expected;
 pub mod grading;
+pub mod matrix;
 pub mod report;
 pub mod requirements;
 pub mod results;
