@@ -1,7 +1,7 @@
 //! `asyncpay`: run the async payments conformance suite, and generate and
 //! check its vectors.
 
-use asyncpay_cli::{builtin_adapters, UPSTREAM};
+use asyncpay_cli::{select, Request, UPSTREAM};
 use asyncpay_harness::runner::{RunOptions, Suite, WORKER_THREAD_NAME};
 use asyncpay_harness::{coverage, report};
 use asyncpay_vectors::regen;
@@ -9,7 +9,6 @@ use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// The async payments (BOLT PR 1149) conformance suite.
@@ -30,7 +29,8 @@ enum Command {
     ///
     /// Prints every failure (trial, requirements and levels, expected,
     /// actual, the JSON path that differs), a table per adapter and profile,
-    /// and last the line `N passed, N failed, N skipped`. Exits non-zero on
+    /// and last the line
+    /// `N passed, N failed, N rejected for another reason, N skipped`. Exits non-zero on
     /// any MUST failure, unexpected pass or load error (with --strict, also
     /// on SHOULD failures).
     Run(RunArgs),
@@ -44,9 +44,25 @@ enum Command {
 
 #[derive(Parser, Debug)]
 struct RunArgs {
-    /// Run only this adapter (repeatable; default: every built-in adapter).
+    /// Run only this adapter (repeatable): a built-in one, one listed in
+    /// adapters/external.json, or one given with --exec. Default: every
+    /// built-in and every installed external adapter (the ones not installed
+    /// are named, with the command that installs them), or only the --exec
+    /// ones if there are any.
     #[arg(long = "adapter", value_name = "NAME")]
     adapters: Vec<String>,
+    /// Run an implementation in any language over the process protocol
+    /// (adapters/exec/PROTOCOL.md): NAME=COMMAND, the command split into
+    /// words as a shell would (repeatable).
+    #[arg(long = "exec", value_name = "NAME=COMMAND")]
+    execs: Vec<String>,
+    /// Seconds an external implementation has to answer one request before
+    /// it is killed and restarted (less than --timeout).
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    exec_timeout: f64,
+    /// A further expected-failures file (repeatable; it names its adapter).
+    #[arg(long = "expected-failures", value_name = "FILE")]
+    expected_failures_files: Vec<PathBuf>,
     /// Run only this profile (repeatable; default: every profile).
     #[arg(long = "profile", value_name = "P")]
     profiles: Vec<String>,
@@ -258,25 +274,38 @@ fn run(args: RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let all = builtin_adapters();
-    let mut adapters: Vec<Arc<dyn asyncpay_adapter::Adapter>> = Vec::new();
-    for name in &args.adapters {
-        match all.iter().find(|a| a.name() == name) {
-            Some(a) => adapters.push(a.clone()),
-            None => {
-                let known: Vec<&str> = all.iter().map(|a| a.name()).collect();
-                eprintln!("error: no adapter {name} (built in: {})", known.join(", "));
-                return ExitCode::from(2);
-            }
-        }
-    }
-    if adapters.is_empty() {
-        adapters = all.clone();
-    }
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         eprintln!("error: --timeout must be a positive number of seconds");
         return ExitCode::from(2);
     }
+    if !(args.exec_timeout.is_finite()
+        && args.exec_timeout > 0.0
+        && args.exec_timeout < args.timeout)
+    {
+        eprintln!("error: --exec-timeout must be positive and less than --timeout");
+        return ExitCode::from(2);
+    }
+    let root = dir.join("..");
+    let selection = match select(&Request {
+        root: &root,
+        names: &args.adapters,
+        execs: &args.execs,
+        request_timeout: Duration::from_secs_f64(args.exec_timeout),
+        eager: true,
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for ext in &selection.not_installed {
+        eprintln!(
+            "note: external adapter {} ({}) is not installed: `{}` installs it",
+            ext.name, ext.implementation, ext.install
+        );
+    }
+    let adapters = selection.adapters;
     let opts = RunOptions {
         timeout: Duration::from_secs_f64(args.timeout),
         filter: args.filter,
@@ -285,7 +314,7 @@ fn run(args: RunArgs) -> ExitCode {
             args.expected_failures_dir
                 .unwrap_or_else(|| dir.join("..").join("adapters")),
         ),
-        expected_failures_files: Vec::new(),
+        expected_failures_files: args.expected_failures_files,
         upstream: !args.no_upstream,
         threads: args.threads,
         strict: args.strict,

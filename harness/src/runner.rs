@@ -545,6 +545,20 @@ impl Plan {
                 TrialResult::error(name, "the runner lost this trial's result".into())
             }));
         }
+        // Faults no operation could be charged with (an external process
+        // that ended between two operations, say) are errors of their
+        // adapter, so that none goes unseen.
+        let mut asked = BTreeSet::new();
+        for c in &self.cases {
+            if asked.insert(c.adapter.name().to_string()) {
+                for fault in c.adapter.take_faults() {
+                    results.push(TrialResult::error(
+                        &format!("{}::-::adapter::faults", c.adapter.name()),
+                        fault,
+                    ));
+                }
+            }
+        }
         Report {
             results,
             strict: opts.strict,

@@ -176,4 +176,18 @@ pub trait Adapter: Send + Sync {
         let _ = op;
         Vec::new()
     }
+
+    /// The library and version under test, for reports (e.g. what an
+    /// external implementation declared in its handshake).
+    fn implementation(&self) -> Option<String> {
+        None
+    }
+
+    /// Faults seen since the last call that no operation could be charged
+    /// with (for example a process that ended between two operations, or
+    /// repeated an answer already given). The runner asks after the run and
+    /// reports each as an error of the adapter, so none goes unseen.
+    fn take_faults(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
