@@ -51,7 +51,9 @@ fn main() -> std::process::ExitCode {
                 Err(e) => {
                     return libtest_mimic::run(
                         &args,
-                        vec![libtest_mimic::Trial::test("load::adapters", move || Err(e.into()))],
+                        vec![libtest_mimic::Trial::test("load::adapters", move || {
+                            Err(e.into())
+                        })],
                     )
                     .exit_code()
                 }

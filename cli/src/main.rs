@@ -33,7 +33,7 @@ enum Command {
     /// `N passed, N failed, N rejected for another reason, N skipped`. Exits non-zero on
     /// any MUST failure, unexpected pass or load error (with --strict, also
     /// on SHOULD failures).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Generate or check the vector files.
     #[command(subcommand)]
     Vectors(VectorsCommand),
@@ -174,7 +174,7 @@ fn main() -> ExitCode {
     }));
     let cli = Cli::parse();
     match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(*args),
         Command::Vectors(VectorsCommand::Generate { vectors }) => {
             let dir = vectors_dir(vectors);
             match regen::generate(&dir) {
@@ -360,10 +360,17 @@ fn run(args: RunArgs) -> ExitCode {
         .filter_map(|a| a.implementation().map(|i| (a.name().to_string(), i)))
         .collect();
     for (path, text) in [
-        (&args.html, args.html.as_ref().map(|_| matrix::html(&report, &implementations))),
+        (
+            &args.html,
+            args.html
+                .as_ref()
+                .map(|_| matrix::html(&report, &implementations)),
+        ),
         (
             &args.markdown,
-            args.markdown.as_ref().map(|_| matrix::markdown(&report, &implementations)),
+            args.markdown
+                .as_ref()
+                .map(|_| matrix::markdown(&report, &implementations)),
         ),
     ] {
         if let (Some(path), Some(text)) = (path, text) {

@@ -53,6 +53,18 @@ impl Cell {
         }
     }
 
+    /// A short mark for a crowded cell.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Cell::Pass => "pass",
+            Cell::Unsupported => "unsup",
+            Cell::OtherReason => "other",
+            Cell::ExpectedFailure => "xfail",
+            Cell::Failure => "FAIL",
+            Cell::Error => "ERROR",
+        }
+    }
+
     fn class(self) -> &'static str {
         match self {
             Cell::Pass => "pass",
@@ -89,8 +101,20 @@ impl<'a> Group<'a> {
 
     /// The worst kind among the trials that ran; unsupported only if none ran.
     fn worst(&self) -> Cell {
-        let ran = self.counts.keys().filter(|c| **c != Cell::Unsupported).max();
+        let ran = self
+            .counts
+            .keys()
+            .filter(|c| **c != Cell::Unsupported)
+            .max();
         ran.copied().unwrap_or(Cell::Unsupported)
+    }
+
+    fn compact(&self) -> String {
+        Cell::ALL
+            .iter()
+            .filter_map(|c| self.counts.get(c).map(|n| format!("{n} {}", c.mark())))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn summary(&self) -> String {
@@ -140,7 +164,11 @@ fn views(report: &Report) -> Views<'_> {
     };
     for r in &report.results {
         let adapter = r.adapter.as_str();
-        let area = if r.area.is_empty() { "-" } else { r.area.as_str() };
+        let area = if r.area.is_empty() {
+            "-"
+        } else {
+            r.area.as_str()
+        };
         if !v.adapters.contains(&adapter) {
             v.adapters.push(adapter);
         }
@@ -178,9 +206,15 @@ pub fn html(report: &Report, implementations: &BTreeMap<String, String>) -> Stri
     let _ = writeln!(s, "<p>{}</p>", xml_escape(&report.summary_line()));
     s.push_str("<p class=\"legend\">");
     for c in Cell::ALL {
-        let _ = write!(s, "<span class=\"{}\">{}</span>", c.class(), c.label());
+        let _ = write!(
+            s,
+            "<span class=\"{}\">{} ({})</span>",
+            c.class(),
+            c.label(),
+            c.mark()
+        );
     }
-    s.push_str("</p>\n");
+    s.push_str("</p>\n<p>A cell takes the colour of the worst result among its trials that ran (unsupported only when none ran); a click opens its trials, each with what was expected, what happened, where the views differ and, for an expected failure, its evidence.</p>\n");
 
     s.push_str("<h2 id=\"implementations\">Implementations</h2>\n<table>\n<tr><th>adapter</th><th>implementation</th><th>trials</th><th>results</th></tr>\n");
     for a in &v.adapters {
@@ -214,7 +248,7 @@ pub fn html(report: &Report, implementations: &BTreeMap<String, String>) -> Stri
                         g.worst().class(),
                         xml_escape(&g.summary()),
                         anchor(&["area", a, area]),
-                        xml_escape(&g.summary())
+                        xml_escape(&g.compact())
                     );
                 }
                 None => s.push_str("<td class=\"none\">-</td>"),
@@ -322,7 +356,13 @@ pub fn markdown(report: &Report, implementations: &BTreeMap<String, String>) -> 
         s.push('\n');
     }
     s.push_str("\n| adapter | ");
-    s.push_str(&v.areas.iter().map(|a| md(a)).collect::<Vec<_>>().join(" | "));
+    s.push_str(
+        &v.areas
+            .iter()
+            .map(|a| md(a))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
     s.push_str(" |\n|---|");
     s.push_str(&"---|".repeat(v.areas.len()));
     s.push('\n');
@@ -331,7 +371,7 @@ pub fn markdown(report: &Report, implementations: &BTreeMap<String, String>) -> 
         for area in &v.areas {
             match v.by_area.get(&(*a, *area)) {
                 Some(g) => {
-                    let _ = write!(s, " {}: {} |", g.worst().label(), md(&g.summary()));
+                    let _ = write!(s, " {} |", md(&g.compact()));
                 }
                 None => s.push_str(" - |"),
             }

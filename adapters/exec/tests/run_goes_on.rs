@@ -57,7 +57,7 @@ fn every_fault_is_an_error_of_its_trial_and_every_other_trial_is_judged() {
             upstream: false,
             ..RunOptions::default()
         };
-        let report = suite().run(&[adapter.clone()], &opts);
+        let report = suite().run(std::slice::from_ref(&adapter), &opts);
         let mut trials = 0;
         for r in &report.results {
             if r.name == "testimpl::-::adapter::faults" {

@@ -154,6 +154,10 @@ impl Adapter for LdkAdapter {
         vec![NATIVE_PROFILE.to_string()]
     }
 
+    fn implementation(&self) -> Option<String> {
+        Some("LDK, crate lightning 0.2.7 (in process; scenarios on real nodes)".into())
+    }
+
     /// LDK 0.2.7 verifies a static invoice's signature over its Merkle root
     /// but exposes no accessor for the root itself, so the decoded view
     /// cannot show it; it discards unknown odd records of

@@ -40,6 +40,13 @@ impl Adapter for ReferenceAdapter {
         vec!["*".into()]
     }
 
+    fn implementation(&self) -> Option<String> {
+        Some(format!(
+            "the suite's reference model {} (independent of every implementation)",
+            env!("CARGO_PKG_VERSION")
+        ))
+    }
+
     fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
         match op {
             Operation::DecodeStaticInvoice(i) => static_invoice::decode_op(i, profile),

@@ -1,5 +1,8 @@
 //! What the fault tests share: the test implementation and a profile.
 
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
+
 use asyncpay_adapter::features::CheckFeatures;
 use asyncpay_adapter::{Operation, Profile};
 use asyncpay_exec::{ExecAdapter, ExecConfig};
