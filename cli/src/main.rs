@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The async payments (BOLT PR 1149) conformance suite.
@@ -34,6 +35,17 @@ enum Command {
     /// any MUST failure, unexpected pass or load error (with --strict, also
     /// on SHOULD failures).
     Run(Box<RunArgs>),
+    /// Differential fuzzing: mutate the vectors' inputs, run each on the
+    /// adapters beside the reference, and report the divergences no
+    /// expected-failures entry explains, clustered and shrunk.
+    ///
+    /// Prints each new cluster (the reference's and the adapter's answers,
+    /// the seed vector and its requirements, the minimal input), then per
+    /// adapter the inputs that agree, differ only in the reason, are
+    /// unsupported, are known divergences (per entry) or new ones. The same
+    /// --seed gives the same inputs. Exits non-zero if the reference broke,
+    /// or, with --fail-on-new, if anything new was found.
+    Fuzz(Box<FuzzArgs>),
     /// Generate or check the vector files.
     #[command(subcommand)]
     Vectors(VectorsCommand),
@@ -102,6 +114,49 @@ struct RunArgs {
     /// Run only trials whose name contains this
     /// (`<adapter>::<profile>::<area>::<id>`).
     filter: Option<String>,
+}
+
+#[derive(Parser, Debug)]
+struct FuzzArgs {
+    /// Fuzz this adapter beside the reference (repeatable; default: every
+    /// built-in and installed external adapter but the reference).
+    #[arg(long = "adapter", value_name = "NAME")]
+    adapters: Vec<String>,
+    /// An implementation over the process protocol, NAME=COMMAND (repeatable).
+    #[arg(long = "exec", value_name = "NAME=COMMAND")]
+    execs: Vec<String>,
+    /// Only this profile (repeatable; default: every profile).
+    #[arg(long = "profile", value_name = "P")]
+    profiles: Vec<String>,
+    /// Only this op (repeatable): static_invoice.decode,
+    /// update_add_htlc.decode, revoke_and_ack.decode, features.check,
+    /// blinded_path.unblind.
+    #[arg(long = "op", value_name = "OP")]
+    ops: Vec<String>,
+    /// The seed of the input sequence.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Stop after this many inputs (default 10000 unless --seconds is given).
+    #[arg(long, value_name = "N")]
+    iterations: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECS")]
+    seconds: Option<f64>,
+    /// Write each new cluster's minimal input here, one JSON file each.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also write the JSON report here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// The vector directory (default: ./vectors, else the repository's).
+    #[arg(long, value_name = "DIR")]
+    vectors: Option<PathBuf>,
+    /// Seconds an external implementation has to answer one request.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    exec_timeout: f64,
+    /// Exit non-zero if a new divergence was found.
+    #[arg(long)]
+    fail_on_new: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -175,6 +230,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run(*args),
+        Command::Fuzz(args) => fuzz(*args),
         Command::Vectors(VectorsCommand::Generate { vectors }) => {
             let dir = vectors_dir(vectors);
             match regen::generate(&dir) {
@@ -382,6 +438,146 @@ fn run(args: RunArgs) -> ExitCode {
     }
     print!("{}", report::text(&report));
     if ok && report.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn fuzz(args: FuzzArgs) -> ExitCode {
+    let dir = vectors_dir(args.vectors);
+    let suite = match Suite::load(&dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(op) = args
+        .ops
+        .iter()
+        .find(|o| !asyncpay_fuzz::fuzzed_ops().contains(&o.as_str()))
+    {
+        eprintln!(
+            "error: --op {op}: the fuzzer mutates {}",
+            asyncpay_fuzz::fuzzed_ops().join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    if !(args.exec_timeout.is_finite() && args.exec_timeout > 0.0) {
+        eprintln!("error: --exec-timeout must be a positive number of seconds");
+        return ExitCode::from(2);
+    }
+    let root = dir.join("..");
+    let selection = match select(&Request {
+        root: &root,
+        names: &args.adapters,
+        execs: &args.execs,
+        request_timeout: Duration::from_secs_f64(args.exec_timeout),
+        eager: true,
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for ext in &selection.not_installed {
+        eprintln!(
+            "note: external adapter {} is not installed: `{}` installs it",
+            ext.name, ext.install
+        );
+    }
+    let adapters: Vec<_> = selection
+        .adapters
+        .into_iter()
+        .filter(|a| a.name() != "reference" || args.adapters.iter().any(|n| n == "reference"))
+        .collect();
+    let mut expected = std::collections::BTreeMap::new();
+    for a in &adapters {
+        let path = root
+            .join("adapters")
+            .join(a.name())
+            .join(asyncpay_harness::expected::FILE_NAME);
+        if path.exists() {
+            match asyncpay_harness::expected::ExpectedFailures::load(&path) {
+                Ok(list) => {
+                    let entries: Vec<_> = list.entries.into_iter().map(Arc::new).collect();
+                    expected.insert(a.name().to_string(), entries);
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    }
+    let config = asyncpay_fuzz::Config {
+        seed: args.seed,
+        iterations: match (args.iterations, args.seconds) {
+            (Some(n), _) => Some(n),
+            (None, Some(_)) => None,
+            (None, None) => Some(10_000),
+        },
+        duration: args
+            .seconds
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(Duration::from_secs_f64),
+        profiles: args.profiles,
+        ops: args.ops,
+        ..asyncpay_fuzz::Config::default()
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let progress = |n: u64, rates: &[(String, f64)]| {
+        let r: Vec<String> = rates.iter().map(|(a, x)| format!("{a} {x:.0}/s")).collect();
+        bar.set_message(format!("{n} inputs; {}", r.join(", ")));
+        bar.tick();
+    };
+    let reference = asyncpay_reference::ReferenceAdapter;
+    let report = asyncpay_fuzz::run(&suite, &reference, &adapters, &expected, &config, &progress);
+    bar.finish_and_clear();
+    let mut ok = true;
+    if let Some(dir) = &args.out {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("error: {}: {e}", dir.display());
+            ok = false;
+        }
+        for (i, c) in report.clusters.iter().enumerate() {
+            let name = format!(
+                "{:03}-{}-{}-{}.json",
+                i + 1,
+                c.key.adapter,
+                c.key.profile,
+                c.key.op
+            );
+            let one = serde_json::json!({
+                "adapter": c.key.adapter, "profile": c.key.profile, "op": c.key.op,
+                "reference": c.key.reference, "theirs": c.key.theirs,
+                "seed_vector": c.seed_vector, "requirements": c.requirements,
+                "input": c.minimal.as_ref().unwrap_or(&c.first_input).vector_input(),
+            });
+            let text = serde_json::to_string_pretty(&one).unwrap_or_default() + "\n";
+            if let Err(e) = std::fs::write(dir.join(&name), text) {
+                eprintln!("error: {}: {e}", dir.join(&name).display());
+                ok = false;
+            }
+        }
+    }
+    if let Some(path) = &args.json {
+        let text =
+            serde_json::to_string_pretty(&asyncpay_fuzz::report::json(&report)).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            eprintln!("error: {}: cannot write: {e}", path.display());
+            ok = false;
+        }
+    }
+    print!("{}", asyncpay_fuzz::report::text(&report));
+    let failed = !report.reference_broken.is_empty() || (args.fail_on_new && !report.clean());
+    if ok && !failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -295,6 +295,46 @@ pub fn reason_name(c: ReasonClass) -> String {
     }
 }
 
+/// The expected outcome and the adapter's outcome with the view fields at
+/// `paths` (dotted, from the view's root) removed from both: what an adapter
+/// declares it cannot observe is compared on neither side.
+pub fn without_unobservable(
+    expected: &crate::vectors::Expected,
+    outcome: Outcome,
+    paths: &[&str],
+) -> (crate::vectors::Expected, Outcome) {
+    fn remove(v: &mut serde_json::Value, path: &str) {
+        let mut parts: Vec<&str> = path.split('.').collect();
+        let Some(last) = parts.pop() else { return };
+        let mut cur = v;
+        for p in parts {
+            match cur.get_mut(p) {
+                Some(next) => cur = next,
+                None => return,
+            }
+        }
+        if let Some(obj) = cur.as_object_mut() {
+            obj.remove(last);
+        }
+    }
+    let mut expected = expected.clone();
+    let outcome = match outcome {
+        Outcome::Accepted { mut view } => {
+            for p in paths {
+                remove(&mut view, p);
+            }
+            Outcome::Accepted { view }
+        }
+        other => other,
+    };
+    if let Some(v) = expected.view.as_mut() {
+        for p in paths {
+            remove(v, p);
+        }
+    }
+    (expected, outcome)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

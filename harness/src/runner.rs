@@ -729,7 +729,8 @@ impl Case {
                 if hidden.is_empty() {
                     judge(t.result, &t.expected, &o)
                 } else {
-                    let (expected, o) = without_unobservable(&t.expected, o, &hidden);
+                    let (expected, o) =
+                        crate::compare::without_unobservable(&t.expected, o, &hidden);
                     judge(t.result, &expected, &o)
                 }
             }
@@ -761,45 +762,6 @@ impl Case {
         r.millis = start.elapsed().as_millis() as u64;
         r
     }
-}
-
-/// `expected` and `outcome` with the fields at `paths` (dotted, from the
-/// view's root) removed from both views.
-fn without_unobservable(
-    expected: &crate::vectors::Expected,
-    outcome: Outcome,
-    paths: &[&str],
-) -> (crate::vectors::Expected, Outcome) {
-    fn remove(v: &mut serde_json::Value, path: &str) {
-        let mut parts: Vec<&str> = path.split('.').collect();
-        let Some(last) = parts.pop() else { return };
-        let mut cur = v;
-        for p in parts {
-            match cur.get_mut(p) {
-                Some(next) => cur = next,
-                None => return,
-            }
-        }
-        if let Some(obj) = cur.as_object_mut() {
-            obj.remove(last);
-        }
-    }
-    let mut expected = expected.clone();
-    let outcome = match outcome {
-        Outcome::Accepted { mut view } => {
-            for p in paths {
-                remove(&mut view, p);
-            }
-            Outcome::Accepted { view }
-        }
-        other => other,
-    };
-    if let Some(v) = expected.view.as_mut() {
-        for p in paths {
-            remove(v, p);
-        }
-    }
-    (expected, outcome)
 }
 
 /// The op whose tests are judged by the scenario judge, not by a view comparison.

@@ -68,6 +68,7 @@ impl StderrTail {
 struct Pending {
     tx: mpsc::Sender<Reply>,
     stderr_mark: u64,
+    sent: Instant,
 }
 
 #[derive(Default)]
@@ -408,6 +409,7 @@ impl Process {
                 Pending {
                     tx,
                     stderr_mark: mark,
+                    sent: Instant::now(),
                 },
             );
         }
@@ -459,14 +461,22 @@ impl Process {
         match rx.recv_timeout(timeout) {
             Ok(reply) => reply,
             Err(_) => {
+                // The process is stuck on the oldest request in flight (an
+                // implementation that answers in order cannot reach the
+                // others): that one is charged, the others are sent again.
+                let culprit = lock(&self.shared.flight)
+                    .pending
+                    .iter()
+                    .min_by_key(|(_, p)| p.sent)
+                    .map_or(id, |(oldest, _)| *oldest);
                 self.shared.die(
                     Fault::new(
                         FaultKind::Timeout,
                         format!(
-                            "no response to request {id} within {timeout:?}; the process was killed"
+                            "no response to request {culprit} within {timeout:?}; the process was killed"
                         ),
                     )
-                    .charged_to(id),
+                    .charged_to(culprit),
                 );
                 // The fault reaches this request's channel unless a reply
                 // won the race.

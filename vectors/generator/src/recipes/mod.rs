@@ -4,6 +4,7 @@
 
 pub mod experimental_counterparty;
 pub mod experimental_release_secret;
+pub mod fuzz_findings;
 pub mod hold_htlc;
 pub mod invoice_writer;
 pub mod onion_messages;
@@ -54,6 +55,10 @@ pub const AREAS: &[Area] = &[
     Area {
         name: "scenarios",
         generate: scenarios::generate,
+    },
+    Area {
+        name: fuzz_findings::AREA,
+        generate: fuzz_findings::generate,
     },
     #[cfg(feature = "ldk")]
     Area {

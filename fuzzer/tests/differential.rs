@@ -1,0 +1,139 @@
+//! The fuzzer on adapters whose answers are known: the reference against
+//! itself agrees everywhere; an adapter that accepts what the reference
+//! rejects is found, clustered and shrunk; the same seed gives the same report.
+
+use asyncpay_adapter::{Adapter, Operation, Outcome, Profile};
+use asyncpay_fuzz::{report, run, Config};
+use asyncpay_harness::Suite;
+use asyncpay_reference::ReferenceAdapter;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+fn suite() -> Suite {
+    Suite::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors")).expect("vectors load")
+}
+
+fn config(seed: u64) -> Config {
+    Config {
+        seed,
+        iterations: Some(3_000),
+        ..Config::default()
+    }
+}
+
+/// The reference under another name.
+struct Twin;
+impl Adapter for Twin {
+    fn name(&self) -> &str {
+        "twin"
+    }
+    fn native_profiles(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
+        ReferenceAdapter.execute(op, profile)
+    }
+}
+
+/// The reference, but it never rejects an `update_add_htlc` for the order
+/// of its records.
+struct Lax;
+impl Adapter for Lax {
+    fn name(&self) -> &str {
+        "lax"
+    }
+    fn native_profiles(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
+        match ReferenceAdapter.execute(op, profile) {
+            Outcome::Rejected(r)
+                if r.reason == asyncpay_adapter::ReasonClass::TlvOutOfOrder
+                    && matches!(op, Operation::DecodeUpdateAddHtlc(_)) =>
+            {
+                Outcome::Accepted {
+                    view: serde_json::json!({}),
+                }
+            }
+            o => o,
+        }
+    }
+}
+
+#[test]
+fn the_reference_agrees_with_itself() {
+    let twin: Arc<dyn Adapter> = Arc::new(Twin);
+    let r = run(
+        &suite(),
+        &ReferenceAdapter,
+        &[twin],
+        &BTreeMap::new(),
+        &config(1),
+        &|_, _| {},
+    );
+    let a = &r.adapters[0];
+    assert_eq!(r.inputs, 3_000);
+    assert_eq!(a.agree, a.inputs, "{}", report::text(&r));
+    assert!(r.clean());
+    assert!(r.reference_accepted > 0 && r.reference_rejected > 0);
+}
+
+#[test]
+fn a_lax_reader_is_found_clustered_and_shrunk() {
+    let lax: Arc<dyn Adapter> = Arc::new(Lax);
+    let cfg = Config {
+        iterations: Some(20_000),
+        ops: vec!["update_add_htlc.decode".into()],
+        ..config(2)
+    };
+    let r = run(
+        &suite(),
+        &ReferenceAdapter,
+        &[lax],
+        &BTreeMap::new(),
+        &cfg,
+        &|_, _| {},
+    );
+    let c = r
+        .clusters
+        .iter()
+        .find(|c| c.key.reference == "rejected:tlv_out_of_order" && c.key.theirs == "accepted")
+        .unwrap_or_else(|| panic!("no cluster for the lax reader:\n{}", report::text(&r)));
+    let minimal = c.minimal.as_ref().expect("shrunk");
+    assert!(minimal.size() <= c.first_input.size());
+    // The minimal input is still out of order for the reference.
+    let op = minimal.operation();
+    let profile = suite()
+        .profiles
+        .iter()
+        .find(|p| p.name == c.key.profile)
+        .cloned()
+        .unwrap();
+    assert!(matches!(ReferenceAdapter.execute(&op, &profile),
+        Outcome::Rejected(x) if x.reason == asyncpay_adapter::ReasonClass::TlvOutOfOrder));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_report() {
+    let twin: Arc<dyn Adapter> = Arc::new(Lax);
+    let once = |seed| {
+        let r = run(
+            &suite(),
+            &ReferenceAdapter,
+            std::slice::from_ref(&twin),
+            &BTreeMap::new(),
+            &config(seed),
+            &|_, _| {},
+        );
+        let mut j = report::json(&r);
+        // Timings are not part of what a seed decides.
+        j["seconds"] = 0.into();
+        j["reference"]["inputs_per_second"] = 0.into();
+        for a in j["adapters"].as_array_mut().unwrap() {
+            a["inputs_per_second"] = 0.into();
+        }
+        j
+    };
+    assert_eq!(once(7), once(7));
+    assert_ne!(once(7), once(8));
+}
