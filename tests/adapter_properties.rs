@@ -65,23 +65,12 @@ fn profile_strategy() -> impl Strategy<Value = Profile> {
 /// `view` without the dotted `paths`.
 fn strip(mut view: serde_json::Value, paths: &[&str]) -> serde_json::Value {
     for path in paths {
-        let parts: Vec<&str> = path.split('.').collect();
-        let (last, parents) = parts.split_last().expect("a non-empty path");
-        let mut at = &mut view;
-        let mut found = true;
-        for p in parents {
-            match at.get_mut(*p) {
-                Some(next) => at = next,
-                None => {
-                    found = false;
-                    break;
-                }
-            }
-        }
-        if found {
-            if let Some(o) = at.as_object_mut() {
-                o.remove(*last);
-            }
+        let (parents, last) = match path.rsplit_once('.') {
+            Some((parents, last)) => (format!("/{}", parents.replace('.', "/")), last),
+            None => (String::new(), *path),
+        };
+        if let Some(o) = view.pointer_mut(&parents).and_then(|v| v.as_object_mut()) {
+            o.remove(last);
         }
     }
     view
@@ -184,8 +173,8 @@ fn raa_for_ldk_profile(mut v: RevokeAndAckView, p: &Profile) -> RevokeAndAckView
 /// One mutation that breaks a BOLT 1 MUST rule of a TLV stream.
 #[derive(Clone, Debug)]
 enum Mutation {
-    /// Two adjacent records swapped (an odd unknown record is added first,
-    /// so there are at least two).
+    /// Two adjacent records swapped (unknown odd records are added first
+    /// when there are fewer than two).
     OutOfOrder(prop::sample::Index),
     /// A record written twice in a row.
     Duplicate(prop::sample::Index),
@@ -244,12 +233,15 @@ fn mutate(bytes: &[u8], fixed: usize, m: &Mutation, known: &[u64]) -> Option<Vec
         .iter()
         .map(|r| (r.tlv_type, r.value.to_vec()))
         .collect();
+    // The records with unknown odd ones added, so that there are at least two.
     let with_fresh_odd = |mut recs: Vec<(u64, Vec<u8>)>| {
-        let fresh = (1u64..)
-            .step_by(2)
-            .find(|t| !known.contains(t) && !recs.iter().any(|r| r.0 == *t))
-            .expect("a free odd type");
-        recs.push((fresh, vec![0xab]));
+        while recs.len() < 2 {
+            let fresh = (1u64..)
+                .step_by(2)
+                .find(|t| !known.contains(t) && !recs.iter().any(|r| r.0 == *t))
+                .expect("a free odd type");
+            recs.push((fresh, vec![0xab]));
+        }
         recs.sort_by_key(|r| r.0);
         recs
     };
