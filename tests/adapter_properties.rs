@@ -376,7 +376,7 @@ fn context_strategy() -> impl Strategy<Value = &'static str> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn valid_update_add_htlc_is_accepted_with_the_reference_view(

@@ -6,5 +6,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| asyncpay_fuzz::targets::blinded_path_u
 
 #[cfg(not(feature = "libfuzzer"))]
 fn main() {
-    asyncpay_fuzz::replay::main("blinded_path_unblind", asyncpay_fuzz::targets::blinded_path_unblind)
+    asyncpay_fuzz::replay::main(
+        "blinded_path_unblind",
+        asyncpay_fuzz::targets::blinded_path_unblind,
+    )
 }

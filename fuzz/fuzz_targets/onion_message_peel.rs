@@ -6,5 +6,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| asyncpay_fuzz::targets::onion_message_
 
 #[cfg(not(feature = "libfuzzer"))]
 fn main() {
-    asyncpay_fuzz::replay::main("onion_message_peel", asyncpay_fuzz::targets::onion_message_peel)
+    asyncpay_fuzz::replay::main(
+        "onion_message_peel",
+        asyncpay_fuzz::targets::onion_message_peel,
+    )
 }

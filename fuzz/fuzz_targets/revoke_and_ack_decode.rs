@@ -6,5 +6,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| asyncpay_fuzz::targets::revoke_and_ack
 
 #[cfg(not(feature = "libfuzzer"))]
 fn main() {
-    asyncpay_fuzz::replay::main("revoke_and_ack_decode", asyncpay_fuzz::targets::revoke_and_ack_decode)
+    asyncpay_fuzz::replay::main(
+        "revoke_and_ack_decode",
+        asyncpay_fuzz::targets::revoke_and_ack_decode,
+    )
 }

@@ -6,5 +6,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| asyncpay_fuzz::targets::static_invoice
 
 #[cfg(not(feature = "libfuzzer"))]
 fn main() {
-    asyncpay_fuzz::replay::main("static_invoice_decode", asyncpay_fuzz::targets::static_invoice_decode)
+    asyncpay_fuzz::replay::main(
+        "static_invoice_decode",
+        asyncpay_fuzz::targets::static_invoice_decode,
+    )
 }

@@ -6,5 +6,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| asyncpay_fuzz::targets::update_add_htl
 
 #[cfg(not(feature = "libfuzzer"))]
 fn main() {
-    asyncpay_fuzz::replay::main("update_add_htlc_decode", asyncpay_fuzz::targets::update_add_htlc_decode)
+    asyncpay_fuzz::replay::main(
+        "update_add_htlc_decode",
+        asyncpay_fuzz::targets::update_add_htlc_decode,
+    )
 }

@@ -73,9 +73,14 @@ pub fn update_add_htlc_decode(data: &[u8]) {
         if let Outcome::Accepted { view } = run(&ReferenceAdapter, &op, p) {
             let v: UpdateAddHtlcView =
                 serde_json::from_value(view).expect("the reference's view is an UpdateAddHtlcView");
-            let again = htlc::encode_update_add_htlc(&v, p)
-                .unwrap_or_else(|e| panic!("an accepted update_add_htlc does not re-encode: {e:?}"));
-            assert_eq!(again, data, "accepted non-canonical update_add_htlc under {}", p.name);
+            let again = htlc::encode_update_add_htlc(&v, p).unwrap_or_else(|e| {
+                panic!("an accepted update_add_htlc does not re-encode: {e:?}")
+            });
+            assert_eq!(
+                again, data,
+                "accepted non-canonical update_add_htlc under {}",
+                p.name
+            );
         }
     }
 }
@@ -90,7 +95,11 @@ pub fn revoke_and_ack_decode(data: &[u8]) {
                 serde_json::from_value(view).expect("the reference's view is a RevokeAndAckView");
             let again = htlc::encode_revoke_and_ack(&v, p)
                 .unwrap_or_else(|e| panic!("an accepted revoke_and_ack does not re-encode: {e:?}"));
-            assert_eq!(again, data, "accepted non-canonical revoke_and_ack under {}", p.name);
+            assert_eq!(
+                again, data,
+                "accepted non-canonical revoke_and_ack under {}",
+                p.name
+            );
         }
     }
 }
@@ -230,9 +239,10 @@ pub fn onion_message_peel(data: &[u8]) {
         }
         // A next_path_key_override before the last hop is refused by the
         // builder (it cannot continue the path); such inputs stay mode 3.
-        if let Ok(two) =
-            blinding::build_path(&k.path_session, &[(k.node, data.to_vec()), (k.next, vec![])])
-        {
+        if let Ok(two) = blinding::build_path(
+            &k.path_session,
+            &[(k.node, data.to_vec()), (k.next, vec![])],
+        ) {
             if let Some(m) = onion_message(
                 &two[0].path_key,
                 &[two[0].blinded_node_id, two[1].blinded_node_id],
