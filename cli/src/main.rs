@@ -350,26 +350,10 @@ fn run(args: RunArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let root = dir.join("..");
-    let selection = match select(&Request {
-        root: &root,
-        names: &args.adapters,
-        execs: &args.execs,
-        request_timeout: Duration::from_secs_f64(args.exec_timeout),
-        eager: true,
-    }) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+    let adapters = match adapters_of(&root, &args.adapters, &args.execs, args.exec_timeout) {
+        Ok(a) => a,
+        Err(code) => return code,
     };
-    for ext in &selection.not_installed {
-        eprintln!(
-            "note: external adapter {} ({}) is not installed: `{}` installs it",
-            ext.name, ext.implementation, ext.install
-        );
-    }
-    let adapters = selection.adapters;
     let opts = RunOptions {
         timeout: Duration::from_secs_f64(args.timeout),
         filter: args.filter,
@@ -444,6 +428,34 @@ fn run(args: RunArgs) -> ExitCode {
     }
 }
 
+/// The adapters a command names (see [`select`]), the external ones not
+/// installed named on standard error; an error exits with status 2.
+fn adapters_of(
+    root: &Path,
+    names: &[String],
+    execs: &[String],
+    exec_timeout: f64,
+) -> Result<Vec<Arc<dyn asyncpay_adapter::Adapter>>, ExitCode> {
+    let selection = select(&Request {
+        root,
+        names,
+        execs,
+        request_timeout: Duration::from_secs_f64(exec_timeout),
+        eager: true,
+    })
+    .map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    for ext in &selection.not_installed {
+        eprintln!(
+            "note: external adapter {} ({}) is not installed: `{}` installs it",
+            ext.name, ext.implementation, ext.install
+        );
+    }
+    Ok(selection.adapters)
+}
+
 fn fuzz(args: FuzzArgs) -> ExitCode {
     let dir = vectors_dir(args.vectors);
     let suite = match Suite::load(&dir) {
@@ -469,27 +481,11 @@ fn fuzz(args: FuzzArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let root = dir.join("..");
-    let selection = match select(&Request {
-        root: &root,
-        names: &args.adapters,
-        execs: &args.execs,
-        request_timeout: Duration::from_secs_f64(args.exec_timeout),
-        eager: true,
-    }) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+    let adapters = match adapters_of(&root, &args.adapters, &args.execs, args.exec_timeout) {
+        Ok(a) => a,
+        Err(code) => return code,
     };
-    for ext in &selection.not_installed {
-        eprintln!(
-            "note: external adapter {} is not installed: `{}` installs it",
-            ext.name, ext.install
-        );
-    }
-    let adapters: Vec<_> = selection
-        .adapters
+    let adapters: Vec<_> = adapters
         .into_iter()
         .filter(|a| a.name() != "reference" || args.adapters.iter().any(|n| n == "reference"))
         .collect();

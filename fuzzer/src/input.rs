@@ -199,6 +199,19 @@ impl Input {
     }
 
     /// The TLV stream mutators work on, if the input has one.
+    pub fn stream(&self) -> Option<&Stream> {
+        match self {
+            Input::StaticInvoice { stream, .. } | Input::Message { stream, .. } => Some(stream),
+            Input::Unblind {
+                plaintext,
+                ciphertext: None,
+                ..
+            } => Some(plaintext),
+            _ => None,
+        }
+    }
+
+    /// [`Input::stream`], to change.
     pub fn stream_mut(&mut self) -> Option<&mut Stream> {
         match self {
             Input::StaticInvoice { stream, .. } | Input::Message { stream, .. } => Some(stream),

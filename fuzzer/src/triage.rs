@@ -130,7 +130,7 @@ pub fn shrink(input: &Input, keep: &mut dyn FnMut(&Input) -> bool, budget: usize
     let mut progress = true;
     while progress && spent < budget {
         progress = false;
-        let n = match stream_of(&best) {
+        let n = match best.stream() {
             Some(Stream::Records(rs)) => rs.len(),
             _ => 0,
         };
@@ -150,7 +150,7 @@ pub fn shrink(input: &Input, keep: &mut dyn FnMut(&Input) -> bool, budget: usize
                 progress = true;
             }
         }
-        let n = match stream_of(&best) {
+        let n = match best.stream() {
             Some(Stream::Records(rs)) => rs.len(),
             _ => 0,
         };
@@ -159,7 +159,7 @@ pub fn shrink(input: &Input, keep: &mut dyn FnMut(&Input) -> bool, budget: usize
                 if spent >= budget {
                     break;
                 }
-                let len = match stream_of(&best) {
+                let len = match best.stream() {
                     Some(Stream::Records(rs)) if i < rs.len() => rs[i].value.len(),
                     _ => 0,
                 };
@@ -189,7 +189,7 @@ pub fn shrink(input: &Input, keep: &mut dyn FnMut(&Input) -> bool, budget: usize
                 }
             }
         }
-        if let Some(Stream::Raw(b)) = stream_of(&best) {
+        if let Some(Stream::Raw(b)) = best.stream() {
             let len = b.len();
             for cut in [len / 2, len / 4, 1] {
                 if cut == 0 || spent >= budget {
@@ -209,16 +209,4 @@ pub fn shrink(input: &Input, keep: &mut dyn FnMut(&Input) -> bool, budget: usize
         }
     }
     best
-}
-
-fn stream_of(input: &Input) -> Option<&Stream> {
-    match input {
-        Input::StaticInvoice { stream, .. } | Input::Message { stream, .. } => Some(stream),
-        Input::Unblind {
-            plaintext,
-            ciphertext: None,
-            ..
-        } => Some(plaintext),
-        _ => None,
-    }
 }
