@@ -130,7 +130,7 @@ struct FuzzArgs {
     profiles: Vec<String>,
     /// Only this op (repeatable): static_invoice.decode,
     /// update_add_htlc.decode, revoke_and_ack.decode, features.check,
-    /// blinded_path.unblind.
+    /// blinded_path.unblind, onion_message.peel.
     #[arg(long = "op", value_name = "OP")]
     ops: Vec<String>,
     /// The seed of the input sequence.

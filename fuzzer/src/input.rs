@@ -25,7 +25,36 @@ pub const FUZZED_OPS: &[&str] = &[
     "revoke_and_ack.decode",
     "features.check",
     "blinded_path.unblind",
+    "onion_message.peel",
 ];
+
+/// The layer of an onion message one node peels, kept as plaintext: its
+/// `onionmsg_tlv`, and inside it the `encrypted_data_tlv`, each mutated as a
+/// TLV stream and sealed again for every run (the data with the path's
+/// `rho`, the layer in a fresh Sphinx packet to the node's blinded id), so
+/// that mutations reach the reader behind the HMAC and the AEAD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layer {
+    /// The vector's input (node secret and the other keys), kept as it is.
+    pub rest: serde_json::Map<String, Value>,
+    /// The message's path key.
+    pub path_key: secp256k1::PublicKey,
+    /// The node's blinded id, the key the layer is sealed to.
+    pub blinded_id: secp256k1::PublicKey,
+    /// `rho` of the blinded hop, which seals `encrypted_recipient_data`.
+    pub rho: [u8; 32],
+    /// The packet's payloads length.
+    pub payloads_len: usize,
+    /// Whether the node forwards (the packet gets a second hop).
+    pub forwards: bool,
+    /// The `onionmsg_tlv`; its `encrypted_recipient_data` (4) is replaced
+    /// by `data`, sealed.
+    pub payload: Stream,
+    /// The `encrypted_data_tlv`.
+    pub data: Stream,
+    /// Which of the two the mutators work on.
+    pub mutate_data: bool,
+}
 
 /// One input, by op.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +97,8 @@ pub enum Input {
         /// sealed plaintext.
         ciphertext: Option<Vec<u8>>,
     },
+    /// `onion_message.peel`: the layer one node peels.
+    Peel(Box<Layer>),
 }
 
 impl Input {
@@ -114,6 +145,7 @@ impl Input {
                     ciphertext,
                 })
             }
+            "onion_message.peel" => Layer::from_vector(input).map(|l| Input::Peel(Box::new(l))),
             _ => None,
         }
     }
@@ -125,6 +157,7 @@ impl Input {
             Input::Message { op, .. } => op,
             Input::Features { .. } => "features.check",
             Input::Unblind { .. } => "blinded_path.unblind",
+            Input::Peel(_) => "onion_message.peel",
         }
     }
 
@@ -172,6 +205,7 @@ impl Input {
                     encrypted_recipient_data: hex::encode(sealed),
                 })
             }
+            Input::Peel(layer) => layer.operation(),
         }
     }
 
@@ -207,6 +241,8 @@ impl Input {
                 ciphertext: None,
                 ..
             } => Some(plaintext),
+            Input::Peel(l) if l.mutate_data => Some(&l.data),
+            Input::Peel(l) => Some(&l.payload),
             _ => None,
         }
     }
@@ -214,6 +250,11 @@ impl Input {
     /// [`Input::stream`], to change.
     pub fn stream_mut(&mut self) -> Option<&mut Stream> {
         match self {
+            Input::Peel(l) => Some(if l.mutate_data {
+                &mut l.data
+            } else {
+                &mut l.payload
+            }),
             Input::StaticInvoice { stream, .. } | Input::Message { stream, .. } => Some(stream),
             Input::Unblind {
                 plaintext,
@@ -235,6 +276,7 @@ impl Input {
                 ciphertext,
                 ..
             } => ciphertext.as_ref().map_or(plaintext.size(), Vec::len),
+            Input::Peel(l) => l.payload.size() + l.data.size(),
         }
     }
 }
@@ -245,4 +287,90 @@ fn unblind_rho(node_secret: &str, path_key: &str) -> Option<[u8; 32]> {
     let pk = public_key(path_key, "path_key").ok()?;
     let (ss, _) = hop_keys(&sk, &pk).ok()?;
     Some(rho(&ss))
+}
+
+/// `encrypted_recipient_data` in `onionmsg_tlv` (BOLT 4).
+const ENCRYPTED_RECIPIENT_DATA: u64 = 4;
+
+impl Layer {
+    /// The layer a peel vector's node sees, if it peels and opens.
+    pub fn from_vector(input: &Value) -> Option<Layer> {
+        use asyncpay_reference::{onion_message, sphinx};
+        let rest = input.as_object()?.clone();
+        let node_secret = secret_key(rest.get("node_secret")?.as_str()?, "node_secret").ok()?;
+        let msg = hex::decode(rest.get("onion_message")?.as_str()?).ok()?;
+        let (path_key, packet) = onion_message::decode_message(&msg).ok()?;
+        let (ss, blinded_key) = hop_keys(&node_secret, &path_key).ok()?;
+        let peeled = sphinx::peel(&packet, &blinded_key, &[], 0).ok()?;
+        let payload = Stream::parse(&peeled.payload);
+        let rho = rho(&ss);
+        let sealed = match &payload {
+            Stream::Records(rs) => rs
+                .iter()
+                .find(|r| r.ty == ENCRYPTED_RECIPIENT_DATA)?
+                .value
+                .clone(),
+            Stream::Raw(_) => return None,
+        };
+        let data = Stream::parse(&aead_decrypt(&rho, &[0; 12], &[], &sealed)?);
+        Some(Layer {
+            rest,
+            path_key,
+            blinded_id: asyncpay_reference::crypto::pubkey(&blinded_key),
+            rho,
+            payloads_len: packet.len().saturating_sub(sphinx::PACKET_OVERHEAD),
+            forwards: peeled.next_packet.is_some(),
+            payload,
+            data,
+            mutate_data: false,
+        })
+    }
+
+    /// The `onionmsg_tlv` with the data sealed into it.
+    fn payload_bytes(&self) -> Vec<u8> {
+        let mut p = self.payload.clone();
+        if let Stream::Records(rs) = &mut p {
+            let sealed = encrypt_data(&self.rho, &self.data.to_bytes());
+            for r in rs.iter_mut().filter(|r| r.ty == ENCRYPTED_RECIPIENT_DATA) {
+                r.value = sealed.clone();
+            }
+        }
+        p.to_bytes()
+    }
+
+    /// The `onion_message.peel` operation: the layer in a fresh packet (a
+    /// fixed session key; a second hop to a fixed node when it forwards).
+    fn operation(&self) -> Operation {
+        use asyncpay_reference::{crypto, onion_message, sphinx};
+        let session = secp256k1::SecretKey::from_slice(&[0x41; 32]).expect("a valid key");
+        let next =
+            crypto::pubkey(&secp256k1::SecretKey::from_slice(&[0x42; 32]).expect("a valid key"));
+        let (ids, payloads) = if self.forwards {
+            (
+                vec![self.blinded_id, next],
+                vec![self.payload_bytes(), Vec::new()],
+            )
+        } else {
+            (vec![self.blinded_id], vec![self.payload_bytes()])
+        };
+        let mut rest = self.rest.clone();
+        let message = sphinx::construct(&session, &ids, &payloads, self.payloads_len, &[])
+            .ok()
+            .and_then(|(packet, _)| onion_message::encode_message(&self.path_key, &packet).ok())
+            // A layer too long for its packet: the message is sent empty
+            // of a packet, and the reader says so.
+            .unwrap_or_default();
+        rest.insert("onion_message".into(), Value::from(hex::encode(message)));
+        serde_json::from_value(Value::Object(rest))
+            .map(Operation::PeelOnionMessage)
+            .unwrap_or_else(|_| {
+                Operation::PeelOnionMessage(asyncpay_adapter::onion::PeelOnionMessage {
+                    node_secret: String::new(),
+                    onion_message: String::new(),
+                    release_auth_key: None,
+                    counterparty_secret: None,
+                    held_release_secrets: Vec::new(),
+                })
+            })
+    }
 }

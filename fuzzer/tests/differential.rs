@@ -139,3 +139,33 @@ fn the_same_seed_gives_the_same_report() {
     assert_eq!(once(7), once(7));
     assert_ne!(once(7), once(8));
 }
+
+/// A peeled layer sealed again, unmutated, gets the reference's verdict on
+/// the vector it came from: the re-encryption reaches the same reader.
+#[test]
+fn a_layer_sealed_again_reads_as_the_vector_did() {
+    let suite = suite();
+    let mut checked = 0;
+    for f in &suite.files {
+        for t in f.file.tests.iter().filter(|t| t.op == "onion_message.peel") {
+            let Some(input) = asyncpay_fuzz::input::Input::from_vector(&t.op, &t.input) else {
+                continue;
+            };
+            let original = t.operation().expect("a peel input");
+            let label = |o: Outcome| match o {
+                Outcome::Accepted { .. } => "accepted".to_string(),
+                Outcome::Rejected(r) => format!("rejected:{:?}", r.reason),
+                Outcome::Unsupported { .. } => "unsupported".to_string(),
+            };
+            assert_eq!(
+                label(ReferenceAdapter.execute(&input.operation(), &f.profile)),
+                label(ReferenceAdapter.execute(&original, &f.profile)),
+                "{}::{}",
+                f.profile.name,
+                t.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked} layers");
+}
