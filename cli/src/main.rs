@@ -489,24 +489,27 @@ fn fuzz(args: FuzzArgs) -> ExitCode {
         .into_iter()
         .filter(|a| a.name() != "reference" || args.adapters.iter().any(|n| n == "reference"))
         .collect();
+    // The same lists a run reads explain the known divergences.
+    let lists = RunOptions {
+        expected_failures_dir: Some(root.join("adapters")),
+        ..RunOptions::default()
+    };
     let mut expected = std::collections::BTreeMap::new();
     for a in &adapters {
-        let path = root
-            .join("adapters")
-            .join(a.name())
-            .join(asyncpay_harness::expected::FILE_NAME);
-        if path.exists() {
-            match asyncpay_harness::expected::ExpectedFailures::load(&path) {
-                Ok(list) => {
-                    let entries: Vec<_> = list.entries.into_iter().map(Arc::new).collect();
-                    expected.insert(a.name().to_string(), entries);
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::FAILURE;
-                }
-            }
+        let (found, errors) = asyncpay_harness::runner::expected_failures_for(a.name(), &lists);
+        if let Some(e) = errors.first() {
+            eprintln!(
+                "error: {}",
+                asyncpay_harness::report::describe(e).trim_end()
+            );
+            return ExitCode::FAILURE;
         }
+        let entries: Vec<_> = found
+            .into_iter()
+            .flat_map(|l| l.entries)
+            .map(Arc::new)
+            .collect();
+        expected.insert(a.name().to_string(), entries);
     }
     let config = asyncpay_fuzz::Config {
         seed: args.seed,

@@ -127,8 +127,7 @@ pub fn pool(suite: &Suite, seeds: &[Seed]) -> Pool {
     }
     feature_bits.extend([38, 39]);
     for s in seeds {
-        let mut i = s.input.clone();
-        if let Some(st) = i.stream_mut() {
+        if let Some(st) = s.input.stream() {
             types.extend(st.types());
         }
     }
@@ -300,7 +299,8 @@ pub fn run(
                         adapters
                             .iter()
                             .zip(&seconds)
-                            .map(|(a, s)| (a.name().to_string(), rate(n, *s))),
+                            .zip(&rep.adapters)
+                            .map(|((a, s), c)| (a.name().to_string(), rate(c.inputs, *s))),
                     )
                     .collect();
             progress(n, &rates);

@@ -448,8 +448,10 @@ impl Suite {
     }
 }
 
-/// Read the expected-failures lists that apply to `adapter`.
-fn expected_failures_for(
+/// Read the expected-failures lists that apply to `adapter` (from
+/// `opts.expected_failures_dir` and `opts.expected_failures_files`); a list
+/// that does not load, or sits in another adapter's directory, is an error row.
+pub fn expected_failures_for(
     adapter: &str,
     opts: &RunOptions,
 ) -> (Vec<ExpectedFailures>, Vec<TrialResult>) {

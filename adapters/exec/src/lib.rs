@@ -29,7 +29,7 @@ pub use fault::{Fault, FaultKind};
 pub use protocol::Handshake;
 
 use asyncpay_adapter::{Adapter, Operation, Outcome, Profile, ReasonClass, Rejection};
-use process::{Process, Reply};
+use process::Process;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -282,9 +282,8 @@ impl Adapter for ExecAdapter {
                 Err(e) => return self.fault_outcome(&Fault::new(FaultKind::BadRequest, e)),
             };
             match process.call(id, line, self.config.request_timeout) {
-                Reply::Outcome(outcome, stderr) => return with_stderr(outcome, &stderr),
-                Reply::Raw(outcome) => return outcome,
-                Reply::Fault(f) => {
+                Ok(outcome) => return outcome,
+                Err(f) => {
                     self.note_fault(&f);
                     if f.culprit == Some(id) || attempt == 1 {
                         return self.fault_outcome(&f);
@@ -348,16 +347,4 @@ impl Adapter for ExecAdapter {
 enum Turn<'a> {
     Shared(#[allow(dead_code)] RwLockReadGuard<'a, ()>),
     Alone(#[allow(dead_code)] RwLockWriteGuard<'a, ()>),
-}
-
-/// What the process wrote to standard error during a request becomes part
-/// of a rejection's detail (it is the trial's detail in the report).
-fn with_stderr(outcome: Outcome, stderr: &str) -> Outcome {
-    match outcome {
-        Outcome::Rejected(mut r) if !stderr.trim().is_empty() => {
-            r.detail = format!("{}; standard error: {}", r.detail, stderr.trim_end());
-            Outcome::Rejected(r)
-        }
-        o => o,
-    }
 }

@@ -20,13 +20,11 @@ use std::time::{Duration, Instant};
 /// How many answered ids are remembered to tell a repeated id from an unknown one.
 const REMEMBERED_IDS: usize = 65_536;
 
-/// What a waiting request receives.
+/// What a waiting request receives from the reader.
 #[derive(Debug)]
 pub(crate) enum Reply {
-    /// The response, with what the process wrote to standard error meanwhile.
-    Outcome(Outcome, String),
-    /// The response, before standard error is looked at.
-    Raw(Outcome),
+    /// The response.
+    Outcome(Outcome),
     /// A fault (charged to this request or to another).
     Fault(Fault),
 }
@@ -191,7 +189,7 @@ impl Shared {
             ));
         };
         let reply = match resp.outcome() {
-            Ok(o) => Reply::Raw(o),
+            Ok(o) => Reply::Outcome(o),
             Err(e) => Reply::Fault(Fault {
                 kind: FaultKind::SchemaMismatch,
                 message: format!(
@@ -391,8 +389,10 @@ impl Process {
     }
 
     /// Send one request line and wait for its reply, at most `timeout`.
-    /// A request that gets no reply in time kills the process.
-    pub fn call(&self, id: u64, line: Vec<u8>, timeout: Duration) -> Reply {
+    /// A request that gets no reply in time kills the process. What the
+    /// process wrote to standard error meanwhile goes with a rejection's
+    /// detail or a fault.
+    pub fn call(&self, id: u64, line: Vec<u8>, timeout: Duration) -> Result<Outcome, Fault> {
         let (tx, rx) = mpsc::channel();
         let mark = self.shared.stderr_total();
         {
@@ -402,7 +402,7 @@ impl Process {
                 // charged to it.
                 let mut d = dead.clone();
                 d.culprit = None;
-                return Reply::Fault(d);
+                return Err(d);
             }
             f.pending.insert(
                 id,
@@ -426,10 +426,10 @@ impl Process {
         self.with_stderr(reply, mark)
     }
 
-    /// What the process wrote to standard error since `mark` goes with a
+    /// Attach what the process wrote to standard error since `mark` to a
     /// rejection or a fault. Standard error is read on its own thread: if
     /// the process writes there at all, it gets 2 ms to catch up.
-    fn with_stderr(&self, reply: Reply, mark: u64) -> Reply {
+    fn with_stderr(&self, reply: Reply, mark: u64) -> Result<Outcome, Fault> {
         let settle = || {
             if self.shared.stderr_total() > 0 {
                 std::thread::sleep(Duration::from_millis(2));
@@ -437,13 +437,18 @@ impl Process {
             self.shared.stderr_since(mark)
         };
         match reply {
-            Reply::Raw(o @ Outcome::Rejected(_)) => Reply::Outcome(o, settle()),
-            Reply::Raw(o) => Reply::Outcome(o, String::new()),
+            Reply::Outcome(Outcome::Rejected(mut r)) => {
+                let stderr = settle();
+                if !stderr.trim().is_empty() {
+                    r.detail = format!("{}; standard error: {}", r.detail, stderr.trim_end());
+                }
+                Ok(Outcome::Rejected(r))
+            }
+            Reply::Outcome(o) => Ok(o),
             Reply::Fault(mut f) => {
                 f.stderr = settle();
-                Reply::Fault(f)
+                Err(f)
             }
-            other => other,
         }
     }
 
