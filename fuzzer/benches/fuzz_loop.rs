@@ -82,6 +82,15 @@ fn main() {
         n as f64 / t.elapsed().as_secs_f64()
     };
     let bare_reference = bare(&reference);
+    // Per op: bare decoding of that op's inputs alone.
+    let mut per_op: BTreeMap<&str, (u64, f64)> = BTreeMap::new();
+    for (op, p) in &inputs {
+        let t = Instant::now();
+        std::hint::black_box(differ::answer(&reference, op, p));
+        let e = per_op.entry(op.name()).or_default();
+        e.0 += 1;
+        e.1 += t.elapsed().as_secs_f64();
+    }
 
     println!("codec inputs: {n}, one core");
     println!("bare decoding, reference:        {bare_reference:>10.0} inputs/s");
@@ -89,6 +98,12 @@ fn main() {
         "fuzz loop, reference alone:      {loop_reference:>10.0} inputs/s (overhead x{:.2})",
         bare_reference / loop_reference
     );
+    for (op, (k, secs)) in &per_op {
+        println!(
+            "  {op:<24} {:>10.0} inputs/s ({k} inputs)",
+            *k as f64 / secs
+        );
+    }
     println!(
         "fuzz loop, reference twice:      {loop_both:>10.0} inputs/s (against two bare decodings: x{:.2})",
         (bare_reference / 2.0) / loop_both

@@ -6,7 +6,9 @@ use crate::stream::Stream;
 use asyncpay_adapter::blinding::UnblindHop;
 use asyncpay_adapter::features::CheckFeatures;
 use asyncpay_adapter::invoice::DecodeStaticInvoice;
+use asyncpay_adapter::offer::DecodeOffer;
 use asyncpay_adapter::{HexInput, Operation};
+use asyncpay_reference::bech32;
 use asyncpay_reference::blinding::{encrypt_data, hop_keys, rho};
 use asyncpay_reference::crypto::{aead_decrypt, public_key, secret_key};
 use serde_json::Value;
@@ -20,6 +22,7 @@ pub const REVOKE_AND_ACK_FIXED: usize = 2 + 32 + 32 + 33;
 
 /// The ops the fuzzer mutates.
 pub const FUZZED_OPS: &[&str] = &[
+    "offer.decode",
     "static_invoice.decode",
     "update_add_htlc.decode",
     "revoke_and_ack.decode",
@@ -59,6 +62,16 @@ pub struct Layer {
 /// One input, by op.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
+    /// `offer.decode`: the offer's TLV stream, written as a BOLT 12 string
+    /// for each run, or a string mutated as text.
+    Offer {
+        /// The offer's records.
+        stream: Stream,
+        /// When set, this text is sent as it is instead of the written
+        /// stream (a seed that is not the plain lower-case form of its
+        /// bytes, or a mutation of the text itself).
+        text: Option<String>,
+    },
     /// `static_invoice.decode`: a TLV stream and the reader's time.
     StaticInvoice {
         /// The invoice's records.
@@ -106,6 +119,17 @@ impl Input {
     pub fn from_vector(op: &str, input: &Value) -> Option<Input> {
         let hex_field = |k: &str| input.get(k)?.as_str().and_then(|h| hex::decode(h).ok());
         match op {
+            "offer.decode" => {
+                let text = input.get("string")?.as_str()?.to_string();
+                let bytes = bech32::decode(&text, bech32::HRP_OFFER).ok();
+                let plain = bytes
+                    .as_ref()
+                    .and_then(|b| bech32::encode(bech32::HRP_OFFER, b).ok());
+                Some(Input::Offer {
+                    stream: Stream::parse(bytes.as_deref().unwrap_or_default()),
+                    text: (plain.as_deref() != Some(text.as_str())).then_some(text),
+                })
+            }
             "static_invoice.decode" => Some(Input::StaticInvoice {
                 stream: Stream::parse(&hex_field("hex")?),
                 now: input.get("now")?.as_u64()?,
@@ -153,6 +177,7 @@ impl Input {
     /// The op name.
     pub fn op(&self) -> &'static str {
         match self {
+            Input::Offer { .. } => "offer.decode",
             Input::StaticInvoice { .. } => "static_invoice.decode",
             Input::Message { op, .. } => op,
             Input::Features { .. } => "features.check",
@@ -164,6 +189,9 @@ impl Input {
     /// The operation to run.
     pub fn operation(&self) -> Operation {
         match self {
+            Input::Offer { .. } => Operation::DecodeOffer(DecodeOffer {
+                string: self.offer_text().unwrap_or_default(),
+            }),
             Input::StaticInvoice { stream, now } => {
                 Operation::DecodeStaticInvoice(DecodeStaticInvoice {
                     hex: hex::encode(stream.to_bytes()),
@@ -232,9 +260,27 @@ impl Input {
         }
     }
 
+    /// An offer's string as it is sent: the text, or the stream written in
+    /// its plain form.
+    pub fn offer_text(&self) -> Option<String> {
+        match self {
+            Input::Offer { text: Some(t), .. } => Some(t.clone()),
+            Input::Offer { stream, .. } => {
+                // Only the empty data part has no string (`lno1` with no
+                // data is still written, as a reader would see it).
+                Some(
+                    bech32::encode(bech32::HRP_OFFER, &stream.to_bytes())
+                        .unwrap_or_else(|_| format!("{}1", bech32::HRP_OFFER)),
+                )
+            }
+            _ => None,
+        }
+    }
+
     /// The TLV stream mutators work on, if the input has one.
     pub fn stream(&self) -> Option<&Stream> {
         match self {
+            Input::Offer { stream, text: None } => Some(stream),
             Input::StaticInvoice { stream, .. } | Input::Message { stream, .. } => Some(stream),
             Input::Unblind {
                 plaintext,
@@ -250,6 +296,7 @@ impl Input {
     /// [`Input::stream`], to change.
     pub fn stream_mut(&mut self) -> Option<&mut Stream> {
         match self {
+            Input::Offer { stream, text: None } => Some(stream),
             Input::Peel(l) => Some(if l.mutate_data {
                 &mut l.data
             } else {
@@ -268,6 +315,8 @@ impl Input {
     /// A size, for shrinking: records plus bytes.
     pub fn size(&self) -> usize {
         match self {
+            Input::Offer { text: Some(t), .. } => t.len(),
+            Input::Offer { stream, .. } => stream.size(),
             Input::StaticInvoice { stream, .. } => stream.size(),
             Input::Message { fixed, stream, .. } => fixed.len() + stream.size(),
             Input::Features { bytes, .. } => bytes.len(),

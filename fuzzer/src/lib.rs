@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bolt12_string;
 pub mod differ;
 pub mod input;
 pub mod mutate;
@@ -348,10 +349,14 @@ pub fn run(
 /// - the implementation rejects an even feature bit it does not support
 ///   where the reference knows it (implementations support different
 ///   features; BOLT 9 has each reject the even bits it does not know);
-/// - the implementation knows an odd TLV type the profile does not define
-///   and enforces its form: without that one record, it agrees with the
-///   reference, or diverges only as its expected-failures list says (BOLT 1
-///   has a reader ignore only the odd types it does not know).
+/// - the implementation refuses an offer for a chain it does not run on,
+///   where the reference reads as a payer on every chain (BOLT 12 leaves
+///   which chains a node accepts to the node);
+/// - the input holds a record of an odd type the implementation declares it
+///   knows ([`Adapter::known_types`]) and the reference ignores, and
+///   without that record it agrees with the reference, or diverges only as
+///   its expected-failures list says (BOLT 1 has a reader ignore only the
+///   odd types it does not know).
 pub fn legitimate(
     seed: &Seed,
     input: &Input,
@@ -374,14 +379,25 @@ pub fn legitimate(
     {
         return Some("an even feature bit the implementation does not support".into());
     }
+    if matches!(reference_answer, Answer::Accepted { .. })
+        && *observed
+            == (Observed::Rejected {
+                reason: ReasonClass::UnsupportedChain,
+            })
+    {
+        return Some("a chain the implementation does not run on".into());
+    }
+    let declared = adapter.known_types(input.op());
+    if declared.is_empty() {
+        return None;
+    }
     let input = &input.resplit();
-    let mut probe = input.clone();
-    let records = match probe.stream_mut() {
+    let records = match input.stream() {
         Some(stream::Stream::Records(rs)) => rs.clone(),
         _ => return None,
     };
     for (i, rec) in records.iter().enumerate() {
-        if rec.ty % 2 == 0 {
+        if rec.ty % 2 == 0 || !declared.contains(&rec.ty) {
             continue;
         }
         let mut without = input.clone();
@@ -398,7 +414,7 @@ pub fn legitimate(
         };
         if matches!(r, Answer::Accepted { .. }) && agrees {
             return Some(format!(
-                "the implementation knows odd type {}, which the profile does not define, and enforces its form",
+                "odd type {} is one the implementation declares it knows, and it enforces its form",
                 rec.ty
             ));
         }

@@ -1,7 +1,8 @@
 //! Structure-aware mutations, each one named: TLV records (reorder,
 //! duplicate, drop, retype to a neighbour or to another profile's number,
 //! non-minimal BigSize, a length one off), values (points off the curve,
-//! truncated or extended, a bit flipped), feature bits, and plain bytes.
+//! truncated or extended, a bit flipped), feature bits, plain bytes, and
+//! BOLT 12 strings as text ([`crate::bolt12_string`]).
 //! A blinded hop's plaintext is mutated and sealed again (see
 //! [`Input::Unblind`]), so the mutations reach the reader behind the AEAD.
 
@@ -39,6 +40,14 @@ pub struct Pool {
 /// Apply one mutation; its name is returned (`None` if none applied).
 pub fn mutate(input: &mut Input, rng: &mut ChaCha8Rng, pool: &Pool) -> Option<String> {
     match input {
+        Input::Offer { text, .. } if text.is_some() || rng.gen_ratio(1, 3) => {
+            let mut t = input.offer_text()?;
+            let name = crate::bolt12_string::mutate(&mut t, rng);
+            if let Input::Offer { text, .. } = input {
+                *text = Some(t);
+            }
+            Some(format!("string: {name}"))
+        }
         Input::Features { bytes, .. } => Some(features(bytes, rng, pool)),
         Input::Unblind {
             ciphertext: Some(c),

@@ -20,6 +20,7 @@ pub mod blinding;
 pub mod features;
 pub mod htlc;
 pub mod invoice;
+pub mod offer;
 pub mod onion;
 pub mod profile;
 pub mod reason;
@@ -40,6 +41,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", content = "input")]
 pub enum Operation {
+    /// Decode an offer given as a BOLT 12 string, as a payer reads it.
+    #[serde(rename = "offer.decode")]
+    DecodeOffer(offer::DecodeOffer),
     /// Decode a static invoice and validate it as a reader would.
     #[serde(rename = "static_invoice.decode")]
     DecodeStaticInvoice(invoice::DecodeStaticInvoice),
@@ -82,6 +86,7 @@ impl Operation {
     /// The op name used in vector files, e.g. `static_invoice.decode`.
     pub fn name(&self) -> &'static str {
         match self {
+            Operation::DecodeOffer(_) => "offer.decode",
             Operation::DecodeStaticInvoice(_) => "static_invoice.decode",
             Operation::EncodeStaticInvoice(_) => "static_invoice.encode",
             Operation::DecodeUpdateAddHtlc(_) => "update_add_htlc.decode",
@@ -173,6 +178,20 @@ pub trait Adapter: Send + Sync {
     /// comparison on both sides and lists them in its report, so an adapter
     /// never has to invent a value it cannot see.
     fn unobservable(&self, op: &str) -> Vec<&'static str> {
+        let _ = op;
+        Vec::new()
+    }
+
+    /// TLV types this implementation knows in the streams that operation
+    /// `op` (by op name) reads, beyond the ones the profile defines: its own
+    /// or a newer draft's odd types, say. BOLT 1 has a reader ignore only
+    /// the odd types it does *not* know; one it knows, it reads, and may
+    /// reject when its value is malformed. The fuzzer counts such a
+    /// rejection as a legitimate difference only for the types declared
+    /// here, so a reader that rejects an odd type it does not know is still
+    /// reported. Types are this implementation's numbers, whatever the
+    /// profile.
+    fn known_types(&self, op: &str) -> Vec<u64> {
         let _ = op;
         Vec::new()
     }

@@ -319,6 +319,13 @@ impl Adapter for ExecAdapter {
             .collect()
     }
 
+    fn known_types(&self, op: &str) -> Vec<u64> {
+        self.handshake
+            .get()
+            .and_then(|hs| hs.known_types.get(op).cloned())
+            .unwrap_or_default()
+    }
+
     fn unobservable(&self, op: &str) -> Vec<&'static str> {
         let Some(hs) = self.handshake.get() else {
             return Vec::new();

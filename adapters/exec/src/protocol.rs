@@ -16,6 +16,7 @@ pub const PROTOCOL_VERSION: u64 = 1;
 
 /// The op names an implementation may declare (the vector files' `op`).
 pub const OPS: &[&str] = &[
+    "offer.decode",
     "static_invoice.decode",
     "static_invoice.encode",
     "update_add_htlc.decode",
@@ -45,6 +46,10 @@ pub struct Handshake {
     /// Per op, dotted paths of view fields it cannot observe.
     #[serde(default)]
     pub unobservable: BTreeMap<String, Vec<String>>,
+    /// Per op, TLV types it knows beyond the profile's (see
+    /// `Adapter::known_types`).
+    #[serde(default)]
+    pub known_types: BTreeMap<String, Vec<u64>>,
 }
 
 /// The library under test, as it names itself.
@@ -94,14 +99,15 @@ impl Handshake {
         if let Some(op) = hs.ops.iter().find(|op| !OPS.contains(&op.as_str())) {
             return Err((FaultKind::BadHandshake, format!("unknown op {op:?}")));
         }
-        if let Some(op) = hs
-            .unobservable
-            .keys()
-            .find(|op| !OPS.contains(&op.as_str()))
+        let named = (hs.unobservable.keys().map(|op| ("unobservable", op)))
+            .chain(hs.known_types.keys().map(|op| ("known_types", op)));
+        if let Some((field, op)) = named
+            .into_iter()
+            .find(|(_, op)| !OPS.contains(&op.as_str()))
         {
             return Err((
                 FaultKind::BadHandshake,
-                format!("unobservable names an unknown op {op:?}"),
+                format!("{field} names an unknown op {op:?}"),
             ));
         }
         Ok(hs)

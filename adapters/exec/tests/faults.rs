@@ -158,6 +158,8 @@ fn an_op_not_in_the_handshake_is_unsupported_without_asking() {
         "{o:?}"
     );
     assert_eq!(a.unobservable("features.check"), vec!["derived.nothing"]);
+    assert_eq!(a.known_types("features.check"), vec![65537]);
+    assert!(a.known_types("update_add_htlc.decode").is_empty());
     assert!(a
         .implementation()
         .is_some_and(|i| i.starts_with("testimpl ")));

@@ -150,3 +150,28 @@ fn missing_paths_site(input: &[u8]) -> (ReasonClass, &'static str) {
         ),
     }
 }
+
+/// A rejection for an error of `Offer::from_str`.
+///
+/// The semantic errors of an offer (offers/offer.rs:1284-1360) keep
+/// [`semantic_error_class`]'s classes, except the two that mean "neither
+/// `offer_issuer_id` nor `offer_paths`" (`MissingIssuerSigningPubkey`,
+/// and `MissingPaths` for an `offer_paths` present but empty), which break
+/// BOLT 12's offer rule rather than leave a field out.
+pub(crate) fn offer_rejection(e: &Bolt12ParseError) -> Rejection {
+    let detail = format!("LDK rejected the offer: {e:?}");
+    let class = match e {
+        // Continuation `+` misplaced, or whitespace before the string (offers/parse.rs:58-72).
+        Bolt12ParseError::InvalidContinuation
+        | Bolt12ParseError::InvalidLeadingWhitespace
+        | Bolt12ParseError::Bech32(_) => ReasonClass::Bech32,
+        Bolt12ParseError::InvalidBech32Hrp => ReasonClass::WrongHrp,
+        Bolt12ParseError::Decode(d) => decode_error_class(d),
+        Bolt12ParseError::InvalidSemantics(
+            Bolt12SemanticError::MissingIssuerSigningPubkey | Bolt12SemanticError::MissingPaths,
+        ) => ReasonClass::InvalidOffer,
+        Bolt12ParseError::InvalidSemantics(s) => semantic_error_class(s),
+        Bolt12ParseError::InvalidSignature(_) => ReasonClass::InvalidSignature,
+    };
+    Rejection::new(class, detail)
+}

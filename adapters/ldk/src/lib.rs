@@ -103,6 +103,7 @@ mod errors;
 mod features;
 mod htlc;
 mod invoice;
+mod offer;
 mod onion;
 mod paths;
 mod records;
@@ -156,6 +157,22 @@ impl Adapter for LdkAdapter {
 
     fn implementation(&self) -> Option<String> {
         Some("LDK, crate lightning 0.2.7 (in process; scenarios on real nodes)".into())
+    }
+
+    /// The odd TLV types LDK 0.2.7 reads beyond the draft's: in
+    /// `update_add_htlc`, `skimmed_fee_msat` (65537) and its own `hold_htlc`
+    /// (75537); in `revoke_and_ack`, its release paths (75537)
+    /// (ln/msgs.rs:3265-3271, 3358-3371); in a message path's
+    /// `encrypted_data_tlv`, its `context` (65537) and `is_dummy` (65539)
+    /// (onion_message/packet.rs:365-370). It knows no odd type of a static
+    /// invoice's stream (offers/offer.rs:1220, offers/invoice.rs:1476).
+    fn known_types(&self, op: &str) -> Vec<u64> {
+        match op {
+            "update_add_htlc.decode" => vec![65537, 75537],
+            "revoke_and_ack.decode" => vec![75537],
+            "onion_message.peel" | "blinded_path.unblind" => vec![65537, 65539],
+            _ => Vec::new(),
+        }
     }
 
     /// LDK 0.2.7 verifies a static invoice's signature over its Merkle root
@@ -216,6 +233,7 @@ pub fn guarded(op_name: &str, f: impl FnOnce() -> Outcome) -> Outcome {
 /// Performs `op` with LDK (unguarded; see [`guarded`]).
 pub(crate) fn dispatch(op: &Operation) -> Outcome {
     match op {
+        Operation::DecodeOffer(input) => offer::decode(input),
         Operation::DecodeStaticInvoice(input) => invoice::decode(input),
         Operation::EncodeStaticInvoice(_) => Unsupported::StaticInvoiceEncode.outcome(None),
         Operation::DecodeUpdateAddHtlc(input) => htlc::decode_update_add(&input.hex),

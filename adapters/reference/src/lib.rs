@@ -49,6 +49,7 @@ impl Adapter for ReferenceAdapter {
 
     fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
         match op {
+            Operation::DecodeOffer(i) => offer::decode_op(i, profile),
             Operation::DecodeStaticInvoice(i) => static_invoice::decode_op(i, profile),
             Operation::EncodeStaticInvoice(i) => static_invoice::encode_op(i, profile),
             Operation::DecodeUpdateAddHtlc(i) => htlc::decode_update_add_op(i, profile),

@@ -178,12 +178,7 @@ pub fn verify(tag: &[u8], root: &[u8; 32], sig: &[u8], pubkey: &[u8]) -> Result<
     let bad = |d: String| Rejection::new(ReasonClass::InvalidSignature, d);
     let sig = schnorr::Signature::from_slice(sig)
         .map_err(|e| bad(format!("not a BIP340 signature: {e}")))?;
-    let pk = secp256k1::PublicKey::from_slice(pubkey).map_err(|_| {
-        Rejection::new(
-            ReasonClass::InvalidPoint,
-            format!("{} is not a valid point", hex::encode(pubkey)),
-        )
-    })?;
+    let pk = crate::wire::check_point(pubkey, "signing key")?;
     let (xonly, _): (XOnlyPublicKey, _) = pk.x_only_public_key();
     let msg = Message::from_digest(signature_digest(tag, root));
     SECP256K1

@@ -28,8 +28,9 @@
 
 use crate::{bech32, tlv, wire};
 use asyncpay_adapter::blinding::BlindedPathView;
-use asyncpay_adapter::invoice::OfferFields;
-use asyncpay_adapter::{ReasonClass, Rejection};
+use asyncpay_adapter::invoice::{OfferFields, TlvRecord};
+use asyncpay_adapter::offer::{DecodeOffer, OfferView};
+use asyncpay_adapter::{Outcome, Profile, ReasonClass, Rejection};
 
 /// The bitcoin mainnet chain hash as BOLT 12 writes it (`offer_chains`, `invreq_chain`).
 pub const BITCOIN_CHAIN: &str = "6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000";
@@ -182,8 +183,8 @@ pub fn check_rules(f: &OfferFields, accept_chain: &dyn Fn(&str) -> bool) -> Resu
         Some(chains) => {
             if chains.is_empty() {
                 return Err(Rejection::new(
-                    ReasonClass::InvalidOffer,
-                    "offer_chains is present but empty",
+                    ReasonClass::UnsupportedChain,
+                    "offer_chains is present but empty: no chain to accept invoices for",
                 ));
             }
             if !chains.iter().any(|c| accept_chain(c)) {
@@ -310,6 +311,30 @@ pub fn decode_offer_string(
     Ok((bytes, f))
 }
 
+/// Operation `offer.decode`: the string, then the offer, read as a payer
+/// that accepts invoices for every chain. The profile is not consulted: no
+/// offer field differs between profiles.
+pub fn decode_op(input: &DecodeOffer, _profile: &Profile) -> Outcome {
+    let any_chain = |_: &str| true;
+    let (bytes, offer) = match decode_offer_string(&input.string, &any_chain) {
+        Ok(x) => x,
+        Err(e) => return Outcome::Rejected(e),
+    };
+    let unknown = match tlv::parse(&bytes) {
+        Ok(stream) => stream
+            .records
+            .iter()
+            .filter(|r| !is_offer_type(r.tlv_type))
+            .map(|r| TlvRecord {
+                tlv_type: r.tlv_type,
+                hex: hex::encode(r.value),
+            })
+            .collect(),
+        Err(e) => return Outcome::Rejected(tlv_rejection(e)),
+    };
+    Outcome::accepted(&OfferView { offer, unknown })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,7 +366,7 @@ mod tests {
         g.chains = Some(vec![]);
         assert_eq!(
             check_rules(&g, &any).unwrap_err().reason,
-            ReasonClass::InvalidOffer
+            ReasonClass::UnsupportedChain
         );
         let recs = write_records(&f).unwrap();
         assert_eq!(recs.len(), 1);

@@ -5,6 +5,8 @@ use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::invoice::BlindedPayInfo;
 use asyncpay_adapter::{ReasonClass, Rejection};
 use secp256k1::PublicKey;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// A cursor over bytes being read; every read is bounds-checked.
 #[derive(Clone, Debug)]
@@ -98,9 +100,41 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// Points this thread has decompressed, and whether each was valid.
+///
+/// Decompressing a point (a square root in the field) is the costliest step
+/// of most readers here, and the fuzzer, the scenarios and the vectors meet
+/// the same few points again and again. The answer is a pure function of the
+/// 33 bytes, so a small memo of it changes no result. Bounded: it is emptied
+/// when it holds [`POINT_MEMO_SIZE`] points.
+const POINT_MEMO_SIZE: usize = 4096;
+
+thread_local! {
+    static POINTS: RefCell<HashMap<[u8; 33], Option<PublicKey>>> =
+        RefCell::new(HashMap::with_capacity(POINT_MEMO_SIZE));
+}
+
+fn parse_point(bytes: &[u8]) -> Option<PublicKey> {
+    let Ok(key) = <[u8; 33]>::try_from(bytes) else {
+        return PublicKey::from_slice(bytes).ok();
+    };
+    POINTS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(p) = memo.get(&key) {
+            return *p;
+        }
+        if memo.len() >= POINT_MEMO_SIZE {
+            memo.clear();
+        }
+        let p = PublicKey::from_slice(&key).ok();
+        memo.insert(key, p);
+        p
+    })
+}
+
 /// Check that `bytes` is a valid compressed secp256k1 point.
 pub fn check_point(bytes: &[u8], what: &str) -> Result<PublicKey, Rejection> {
-    PublicKey::from_slice(bytes).map_err(|_| {
+    parse_point(bytes).ok_or_else(|| {
         Rejection::new(
             ReasonClass::InvalidPoint,
             format!("{what}: {} is not a valid point", hex::encode(bytes)),

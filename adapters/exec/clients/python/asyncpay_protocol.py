@@ -66,7 +66,8 @@ def _log(msg):
     sys.stderr.flush()
 
 
-def handshake(name, version, ops, native_profiles=(), unobservable=None):
+def handshake(name, version, ops, native_profiles=(), unobservable=None,
+              known_types=None):
     """The handshake object."""
     msg = {
         "asyncpay_protocol": PROTOCOL_VERSION,
@@ -76,6 +77,8 @@ def handshake(name, version, ops, native_profiles=(), unobservable=None):
     }
     if unobservable:
         msg["unobservable"] = {op: list(paths) for op, paths in unobservable.items()}
+    if known_types:
+        msg["known_types"] = {op: sorted(types) for op, types in known_types.items()}
     return msg
 
 
@@ -103,7 +106,7 @@ def answer(request, handlers):
 
 
 def serve(name, version, handlers, native_profiles=(), unobservable=None,
-          stdin=None, stdout=None):
+          stdin=None, stdout=None, known_types=None):
     """Write the handshake, then answer requests until standard input ends."""
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
@@ -114,7 +117,8 @@ def serve(name, version, handlers, native_profiles=(), unobservable=None,
         out.write(json.dumps(obj, separators=(",", ":")) + "\n")
         out.flush()
 
-    write(handshake(name, version, handlers.keys(), native_profiles, unobservable))
+    write(handshake(name, version, handlers.keys(), native_profiles, unobservable,
+                    known_types))
     while True:
         line = stdin.readline()
         if not line:

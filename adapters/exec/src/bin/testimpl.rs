@@ -54,6 +54,7 @@ fn main() {
         "ops": ["features.check"],
         "native_profiles": [],
         "unobservable": {"features.check": ["derived.nothing"]},
+        "known_types": {"features.check": [65537]},
     });
     if writeln!(out, "{hs}").and_then(|_| out.flush()).is_err() {
         return;

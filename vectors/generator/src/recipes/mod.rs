@@ -7,6 +7,7 @@ pub mod experimental_release_secret;
 pub mod fuzz_findings;
 pub mod hold_htlc;
 pub mod invoice_writer;
+pub mod offers;
 pub mod onion_messages;
 #[cfg(feature = "ldk")]
 pub mod produced_by_ldk;
@@ -28,6 +29,10 @@ pub struct Area {
 
 /// Every area, in the order files are generated.
 pub const AREAS: &[Area] = &[
+    Area {
+        name: offers::AREA,
+        generate: offers::generate,
+    },
     Area {
         name: "static_invoice",
         generate: static_invoice::generate,
