@@ -108,22 +108,13 @@ fn semantic_error_class(e: &Bolt12SemanticError) -> ReasonClass {
 /// `offer_paths` absent.
 pub(crate) fn static_invoice_rejection(e: &Bolt12ParseError, input: &[u8]) -> Rejection {
     let detail = format!("LDK rejected the static invoice: {e:?}");
-    let class = match e {
-        // bech32 errors cannot arise from bytes; mapped for completeness.
-        Bolt12ParseError::InvalidContinuation
-        | Bolt12ParseError::InvalidLeadingWhitespace
-        | Bolt12ParseError::Bech32(_) => ReasonClass::Bech32,
-        Bolt12ParseError::InvalidBech32Hrp => ReasonClass::WrongHrp,
-        Bolt12ParseError::Decode(d) => decode_error_class(d),
-        Bolt12ParseError::InvalidSemantics(Bolt12SemanticError::MissingPaths) => {
-            let (class, site) = missing_paths_site(input);
-            return Rejection::new(class, format!("{detail} ({site})"));
-        }
-        Bolt12ParseError::InvalidSemantics(s) => semantic_error_class(s),
-        // Schnorr verification against `invoice_node_id` failed (offers/static_invoice.rs:652).
-        Bolt12ParseError::InvalidSignature(_) => ReasonClass::InvalidSignature,
-    };
-    Rejection::new(class, detail)
+    if let Bolt12ParseError::InvalidSemantics(Bolt12SemanticError::MissingPaths) = e {
+        let (class, site) = missing_paths_site(input);
+        return Rejection::new(class, format!("{detail} ({site})"));
+    }
+    // bech32 errors cannot arise from bytes; a bad signature is Schnorr
+    // verification against `invoice_node_id` (offers/static_invoice.rs:652).
+    Rejection::new(parse_error_class(e), detail)
 }
 
 /// Which `MissingPaths` check of LDK fired, from the records of the input.
@@ -161,17 +152,25 @@ fn missing_paths_site(input: &[u8]) -> (ReasonClass, &'static str) {
 pub(crate) fn offer_rejection(e: &Bolt12ParseError) -> Rejection {
     let detail = format!("LDK rejected the offer: {e:?}");
     let class = match e {
-        // Continuation `+` misplaced, or whitespace before the string (offers/parse.rs:58-72).
+        Bolt12ParseError::InvalidSemantics(
+            Bolt12SemanticError::MissingIssuerSigningPubkey | Bolt12SemanticError::MissingPaths,
+        ) => ReasonClass::InvalidOffer,
+        _ => parse_error_class(e),
+    };
+    Rejection::new(class, detail)
+}
+
+/// The class of a [`Bolt12ParseError`], for any BOLT 12 message LDK parses.
+fn parse_error_class(e: &Bolt12ParseError) -> ReasonClass {
+    match e {
+        // A misplaced continuation `+`, whitespace before the string, or
+        // bech32 itself (offers/parse.rs:58-72).
         Bolt12ParseError::InvalidContinuation
         | Bolt12ParseError::InvalidLeadingWhitespace
         | Bolt12ParseError::Bech32(_) => ReasonClass::Bech32,
         Bolt12ParseError::InvalidBech32Hrp => ReasonClass::WrongHrp,
         Bolt12ParseError::Decode(d) => decode_error_class(d),
-        Bolt12ParseError::InvalidSemantics(
-            Bolt12SemanticError::MissingIssuerSigningPubkey | Bolt12SemanticError::MissingPaths,
-        ) => ReasonClass::InvalidOffer,
         Bolt12ParseError::InvalidSemantics(s) => semantic_error_class(s),
         Bolt12ParseError::InvalidSignature(_) => ReasonClass::InvalidSignature,
-    };
-    Rejection::new(class, detail)
+    }
 }

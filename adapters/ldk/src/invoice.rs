@@ -17,7 +17,7 @@ use lightning::util::ser::Writeable;
 use std::time::Duration;
 
 /// Features as on the wire (big-endian) from LDK's little-endian flags.
-fn be_hex(le_flags: &[u8]) -> String {
+pub(crate) fn be_hex(le_flags: &[u8]) -> String {
     let mut bytes = le_flags.to_vec();
     bytes.reverse();
     hex::encode(bytes)
@@ -82,6 +82,27 @@ pub(crate) fn decode(input: &DecodeStaticInvoice) -> Outcome {
     }
 }
 
+/// `offer_currency` and `offer_amount` from LDK's `Amount`.
+pub(crate) fn currency_and_amount(a: Option<Amount>) -> (Option<String>, Option<u64>) {
+    match a {
+        None => (None, None),
+        Some(Amount::Bitcoin { amount_msats }) => (None, Some(amount_msats)),
+        Some(Amount::Currency {
+            iso4217_code,
+            amount,
+        }) => (Some(iso4217_code.as_str().to_string()), Some(amount)),
+    }
+}
+
+/// `offer_quantity_max` from LDK's `Quantity` (absent is one item, 0 unbounded).
+pub(crate) fn quantity_max(q: Quantity) -> Option<u64> {
+    match q {
+        Quantity::One => None,
+        Quantity::Unbounded => Some(0),
+        Quantity::Bounded(n) => Some(n.get()),
+    }
+}
+
 fn internal(detail: String) -> Outcome {
     Outcome::Rejected(Rejection::new(ReasonClass::Internal, detail))
 }
@@ -93,14 +114,7 @@ fn view(invoice: &StaticInvoice) -> Result<StaticInvoiceView, String> {
     let recs = records::parse(&retained).map_err(|e| format!("retained bytes: {e:?}"))?;
     let record = |t: u64| -> Option<&Record<'_>> { recs.iter().find(|r| r.tlv_type == t) };
 
-    let (currency, amount) = match invoice.amount() {
-        None => (None, None),
-        Some(Amount::Bitcoin { amount_msats }) => (None, Some(amount_msats)),
-        Some(Amount::Currency {
-            iso4217_code,
-            amount,
-        }) => (Some(iso4217_code.as_str().to_string()), Some(amount)),
-    };
+    let (currency, amount) = currency_and_amount(invoice.amount());
 
     let offer = OfferFields {
         // LDK exposes one chain, `chain()`, which is the implied (bitcoin) chain when
@@ -131,11 +145,7 @@ fn view(invoice: &StaticInvoice) -> Result<StaticInvoiceView, String> {
                 .collect(),
         ),
         issuer: invoice.issuer().map(|s| s.0.to_string()),
-        quantity_max: match invoice.supported_quantity() {
-            Quantity::One => None,
-            Quantity::Unbounded => Some(0),
-            Quantity::Bounded(n) => Some(n.get()),
-        },
+        quantity_max: quantity_max(invoice.supported_quantity()),
         issuer_id: invoice
             .issuer_signing_pubkey()
             .map(|k| hex::encode(k.serialize())),

@@ -1,6 +1,7 @@
 //! `offer.decode` through LDK's `Offer` (`FromStr`).
 
 use crate::errors;
+use crate::invoice::{be_hex, currency_and_amount, quantity_max};
 use crate::paths::message_path_view;
 use crate::records;
 use asyncpay_adapter::invoice::{OfferFields, TlvRecord};
@@ -8,13 +9,7 @@ use asyncpay_adapter::offer::{DecodeOffer, OfferView};
 use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
 use lightning::bitcoin::constants::ChainHash;
 use lightning::bitcoin::Network;
-use lightning::offers::offer::{Amount, Offer, Quantity};
-
-/// The TLV types LDK 0.2.7 reads into an `Offer` (offers/offer.rs:1220-1232;
-/// the experimental stream has no field outside `cfg(test)`). Any other
-/// record of an accepted offer is one LDK skipped as unknown odd and kept in
-/// its bytes.
-const LDK_OFFER_TYPES: &[u64] = &[2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22];
+use lightning::offers::offer::Offer;
 
 /// Decodes an offer string as LDK's payer does up to requesting an
 /// invoice:
@@ -73,19 +68,7 @@ fn view(offer: &Offer) -> Result<OfferView, String> {
     let bytes: &[u8] = offer.as_ref();
     let recs = records::parse(bytes).map_err(|e| format!("retained bytes: {e:?}"))?;
     let present = |t: u64| recs.iter().any(|r| r.tlv_type == t);
-    let (currency, amount) = match offer.amount() {
-        None => (None, None),
-        Some(Amount::Bitcoin { amount_msats }) => (None, Some(amount_msats)),
-        Some(Amount::Currency {
-            iso4217_code,
-            amount,
-        }) => (Some(iso4217_code.as_str().to_string()), Some(amount)),
-    };
-    let le_to_be = |le: &[u8]| {
-        let mut b = le.to_vec();
-        b.reverse();
-        hex::encode(b)
-    };
+    let (currency, amount) = currency_and_amount(offer.amount());
     let fields = OfferFields {
         // `chains()` is the implied bitcoin chain when `offer_chains` is absent
         // (offers/offer.rs:882-884); presence comes from the record.
@@ -102,23 +85,20 @@ fn view(offer: &Offer) -> Result<OfferView, String> {
         description: offer.description().map(|s| s.0.to_string()),
         // `offer_features()` is empty when absent; presence comes from the record.
         features: present(records::OFFER_FEATURES)
-            .then(|| le_to_be(offer.offer_features().le_flags())),
+            .then(|| be_hex(offer.offer_features().le_flags())),
         absolute_expiry: offer.absolute_expiry().map(|d| d.as_secs()),
         // `paths()` is empty when absent (offers/offer.rs:1342-1345).
-        paths: present(OFFER_PATHS).then(|| offer.paths().iter().map(message_path_view).collect()),
+        paths: present(records::OFFER_PATHS)
+            .then(|| offer.paths().iter().map(message_path_view).collect()),
         issuer: offer.issuer().map(|s| s.0.to_string()),
-        quantity_max: match offer.supported_quantity() {
-            Quantity::One => None,
-            Quantity::Unbounded => Some(0),
-            Quantity::Bounded(n) => Some(n.get()),
-        },
+        quantity_max: quantity_max(offer.supported_quantity()),
         issuer_id: offer
             .issuer_signing_pubkey()
             .map(|k| hex::encode(k.serialize())),
     };
     let unknown = recs
         .iter()
-        .filter(|r| !LDK_OFFER_TYPES.contains(&r.tlv_type))
+        .filter(|r| !records::LDK_OFFER_TYPES.contains(&r.tlv_type))
         .map(|r| TlvRecord {
             tlv_type: r.tlv_type,
             hex: hex::encode(r.value),
@@ -129,6 +109,3 @@ fn view(offer: &Offer) -> Result<OfferView, String> {
         unknown,
     })
 }
-
-/// `offer_paths`.
-const OFFER_PATHS: u64 = 16;

@@ -17,6 +17,8 @@ use lightning::util::ser::{BigSize, Readable};
 pub(crate) const OFFER_CHAINS: u64 = 2;
 /// `offer_features`.
 pub(crate) const OFFER_FEATURES: u64 = 12;
+/// `offer_paths`.
+pub(crate) const OFFER_PATHS: u64 = 16;
 /// `invoice_paths`.
 pub(crate) const INVOICE_PATHS: u64 = 160;
 /// `invoice_relative_expiry`.
@@ -28,13 +30,19 @@ pub(crate) const INVOICE_FEATURES: u64 = 174;
 /// LDK 0.2.7's type for the static invoice's message paths (offers/invoice.rs:1487).
 pub(crate) const LDK_MESSAGE_PATHS: u64 = 236;
 
+/// The TLV types LDK 0.2.7 reads into an `Offer` (offers/offer.rs:1220-1232;
+/// the experimental stream has no field outside `cfg(test)`). Any other
+/// record of an accepted offer is one LDK skipped as unknown odd and kept in
+/// its bytes.
+pub(crate) const LDK_OFFER_TYPES: &[u64] = &[2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22];
+
 /// The TLV types LDK 0.2.7 reads into a `StaticInvoice`: the offer stream
 /// (offers/offer.rs:1220-1232), the invoice stream (offers/invoice.rs:1476-1488)
 /// and the signature (offers/merkle.rs:24-26). The experimental streams have
 /// no fields outside `cfg(test)`. Any other record in an accepted invoice is
 /// one LDK skipped as unknown odd and kept in its bytes.
 pub(crate) const LDK_STATIC_INVOICE_TYPES: &[u64] = &[
-    2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, // offer
+    2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, // offer: LDK_OFFER_TYPES
     160, 162, 164, 166, 168, 170, 172, 174, 176, 236, // invoice
     240, // signature
 ];
