@@ -11,6 +11,7 @@ use crate::stream::Stream;
 use asyncpay_adapter::{Adapter, Profile};
 use asyncpay_harness::compare::Observed;
 use asyncpay_harness::expected::Entry;
+use asyncpay_reference::bech32;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -121,15 +122,21 @@ pub fn still_in(
     }
 }
 
-/// Shrink `input` while `keep` holds, within `budget` evaluations: drop
-/// records one at a time, then cut each value (halves, then single bytes
-/// from its end), then cut raw bytes.
+/// Shrink `input` while `keep` holds, within `budget` evaluations: an
+/// offer sent as text is first tried in its plain written form (then its
+/// records shrink like any stream's), else its text is cut (runs of
+/// characters after the prefix, halving); then records are dropped one at a
+/// time, each value cut (halves, then single bytes from its end), and raw
+/// bytes cut.
 pub fn shrink(input: &Input, keep: &mut dyn FnMut(&Input) -> bool, budget: usize) -> Input {
     let mut best = input.clone();
     let mut spent = 0;
     let mut progress = true;
     while progress && spent < budget {
         progress = false;
+        if shrink_text(&mut best, keep, budget, &mut spent) {
+            progress = true;
+        }
         let n = match best.stream() {
             Some(Stream::Records(rs)) => rs.len(),
             _ => 0,
@@ -209,4 +216,57 @@ pub fn shrink(input: &Input, keep: &mut dyn FnMut(&Input) -> bool, budget: usize
         }
     }
     best
+}
+
+/// One pass over an offer's text (see [`shrink`]); whether it got smaller.
+fn shrink_text(
+    best: &mut Input,
+    keep: &mut dyn FnMut(&Input) -> bool,
+    budget: usize,
+    spent: &mut usize,
+) -> bool {
+    let Input::Offer {
+        text: Some(text), ..
+    } = &*best
+    else {
+        return false;
+    };
+    let text = text.clone();
+    if let Ok(bytes) = bech32::decode(&text, bech32::HRP_OFFER) {
+        let plain = Input::Offer {
+            stream: Stream::parse(&bytes),
+            text: None,
+        };
+        *spent += 1;
+        if keep(&plain) {
+            *best = plain;
+            return true;
+        }
+    }
+    // Cut after the separator, so that the prefix stays what it was.
+    let mut chars: Vec<char> = text.chars().collect();
+    let from = chars.iter().rposition(|c| *c == '1').map_or(0, |i| i + 1);
+    let mut shrunk = false;
+    let mut run = (chars.len() - from) / 2;
+    while run > 0 && *spent < budget {
+        let mut at = from;
+        while at + run <= chars.len() && *spent < budget {
+            let mut c = chars.clone();
+            c.drain(at..at + run);
+            let candidate = Input::Offer {
+                stream: Stream::parse(&[]),
+                text: Some(c.iter().collect()),
+            };
+            *spent += 1;
+            if keep(&candidate) {
+                chars = c;
+                *best = candidate;
+                shrunk = true;
+            } else {
+                at += run;
+            }
+        }
+        run /= 2;
+    }
+    shrunk
 }

@@ -169,3 +169,61 @@ fn a_layer_sealed_again_reads_as_the_vector_did() {
     }
     assert!(checked > 20, "{checked} layers");
 }
+
+/// The reference, but it reads an offer string in any mix of cases.
+struct Caseless;
+impl Adapter for Caseless {
+    fn name(&self) -> &str {
+        "caseless"
+    }
+    fn native_profiles(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
+        match op {
+            Operation::DecodeOffer(d) => {
+                let lower = asyncpay_adapter::offer::DecodeOffer {
+                    string: d.string.to_lowercase(),
+                };
+                ReferenceAdapter.execute(&Operation::DecodeOffer(lower), profile)
+            }
+            o => ReferenceAdapter.execute(o, profile),
+        }
+    }
+}
+
+/// A divergence in how an offer's text is read shrinks as text: the
+/// minimal string is shorter and still in mixed case.
+#[test]
+fn an_offer_text_divergence_shrinks_as_text() {
+    let caseless: Arc<dyn Adapter> = Arc::new(Caseless);
+    let cfg = Config {
+        iterations: Some(5_000),
+        ops: vec!["offer.decode".into()],
+        ..config(3)
+    };
+    let r = run(
+        &suite(),
+        &ReferenceAdapter,
+        &[caseless],
+        &BTreeMap::new(),
+        &cfg,
+        &|_, _| {},
+    );
+    let c = r
+        .clusters
+        .iter()
+        .find(|c| c.key.theirs == "accepted" && c.key.reference.starts_with("rejected"))
+        .unwrap_or_else(|| panic!("no cluster for the caseless reader:\n{}", report::text(&r)));
+    let text = |i: &asyncpay_fuzz::input::Input| i.offer_text().unwrap_or_default();
+    let (first, minimal) = (
+        text(&c.first_input),
+        text(c.minimal.as_ref().expect("shrunk")),
+    );
+    assert!(
+        minimal.len() < first.len(),
+        "{minimal:?} is not shorter than {first:?}"
+    );
+    assert!(minimal.chars().any(|c| c.is_ascii_uppercase()));
+    assert!(minimal.chars().any(|c| c.is_ascii_lowercase()));
+}

@@ -626,6 +626,17 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     m.content = Some(release.clone());
     m.raw_nonfinal_extra = vec![(nums.onionmsg_release_held_htlc, vec![])];
     peel_at(&mut f, &m, 0, "non-final-extra-field", "release_held_htlc over the three-hop release path, the sender also put a release_held_htlc field in hop A's payload; hop A peels.", &[W_NONFINAL, RD_NONFINAL], "NonFinalExtraField", ReasonClass::InvalidContent, Verdict::Invalid);
+    // Found by `asyncpay fuzz` (seed 0, 600 s): the rule names every
+    // field besides encrypted_recipient_data, an odd type of BOLT 4's own
+    // range and a reply_path included, not only message contents.
+    let mut m = Msg::new("x", "", 0xb1, rel(1));
+    m.content = Some(release.clone());
+    m.raw_nonfinal_extra = vec![(33, vec![])];
+    peel_at(&mut f, &m, 0, "non-final-extra-odd-field", "release_held_htlc over the three-hop release path, the sender also put an empty record of odd type 33 (no onionmsg_tlv field) in hop A's payload; hop A peels.", &[W_NONFINAL, RD_NONFINAL], "NonFinalExtraField", ReasonClass::InvalidContent, Verdict::Invalid);
+    let mut m = Msg::new("x", "", 0xb2, rel(1));
+    m.content = Some(release.clone());
+    m.raw_nonfinal_extra = vec![(2, calc::path_bytes(&rel(0).view()))];
+    peel_at(&mut f, &m, 0, "non-final-reply-path", "release_held_htlc over the three-hop release path, the sender also put a reply_path in hop A's payload; hop A peels.", &[W_NONFINAL, RD_NONFINAL], "NonFinalExtraField", ReasonClass::InvalidContent, Verdict::Invalid);
 
     // Final payload breaks: built raw.
     let sip_enc = Msg::new("x", "", 0, sip.clone()).enc(1);
