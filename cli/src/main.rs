@@ -128,7 +128,7 @@ struct FuzzArgs {
     /// Only this profile (repeatable; default: every profile).
     #[arg(long = "profile", value_name = "P")]
     profiles: Vec<String>,
-    /// Only this op (repeatable): static_invoice.decode,
+    /// Only this op (repeatable): offer.decode, static_invoice.decode,
     /// update_add_htlc.decode, revoke_and_ack.decode, features.check,
     /// blinded_path.unblind, onion_message.peel.
     #[arg(long = "op", value_name = "OP")]
@@ -170,6 +170,17 @@ enum VectorsCommand {
     /// Check every file: structure, known requirement ids, and that it
     /// regenerates byte for byte (naming the file and test that differ).
     Check {
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+    /// Audit the corpus against the reference's rules, one knockout at a
+    /// time: every invalid vector breaks only the requirements it names
+    /// (with their rules knocked out the reference accepts it), and every
+    /// rule is pinned (knocked out, some invalid vector passes). Names each
+    /// vector with a second defect and each unpinned rule; exits non-zero
+    /// if there is any.
+    Audit {
         /// The vector directory (default: ./vectors, else the repository's).
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
@@ -268,6 +279,26 @@ fn main() -> ExitCode {
                     res.problems.len(),
                     res.files
                 );
+                ExitCode::FAILURE
+            }
+        }
+        Command::Vectors(VectorsCommand::Audit { vectors }) => {
+            let dir = vectors_dir(vectors);
+            let suite = match Suite::load(&dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            for e in &suite.load_errors {
+                eprintln!("error: {}", e.message);
+            }
+            let a = asyncpay_vectors::audit::audit(&suite);
+            print!("{}", asyncpay_vectors::audit::text(&a));
+            if a.clean() && suite.load_errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
                 ExitCode::FAILURE
             }
         }

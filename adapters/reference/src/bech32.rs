@@ -16,6 +16,7 @@
 //! `bech32` crate (its `NoChecksum` variant). The padding rule is BIP 173's:
 //! an incomplete final group must be at most 4 bits and all zero.
 
+use crate::rules::{self, Rule};
 use asyncpay_adapter::{ReasonClass, Rejection};
 use bech32::primitives::decode::CheckedHrpstring;
 use bech32::{Hrp, NoChecksum};
@@ -49,7 +50,7 @@ pub fn join_continuations(s: &str) -> Result<String, Rejection> {
                 j += 1;
             }
             let after_ok = chars.get(j).is_some_and(|n| n.is_ascii_alphanumeric());
-            if !before_ok || !after_ok {
+            if rules::rejects(Rule::StringContinuation, !before_ok || !after_ok) {
                 return Err(bech32_err(format!(
                     "'+' at character {i} is not between two bech32 characters"
                 )));
@@ -58,6 +59,10 @@ pub fn join_continuations(s: &str) -> Result<String, Rejection> {
             continue;
         }
         if c.is_whitespace() {
+            if !rules::rejects(Rule::StringContinuation, true) {
+                i += 1;
+                continue;
+            }
             return Err(bech32_err(format!(
                 "whitespace at character {i} not after a '+'"
             )));
@@ -71,7 +76,12 @@ pub fn join_continuations(s: &str) -> Result<String, Rejection> {
 /// Decode a BOLT 12 string whose prefix must be `hrp` (e.g. [`HRP_OFFER`]).
 /// Returns the TLV stream bytes.
 pub fn decode(s: &str, hrp: &str) -> Result<Vec<u8>, Rejection> {
-    let joined = join_continuations(s)?;
+    let mut joined = join_continuations(s)?;
+    let mixed = joined.chars().any(|c| c.is_ascii_lowercase())
+        && joined.chars().any(|c| c.is_ascii_uppercase());
+    if mixed && !rules::rejects(Rule::StringCase, true) {
+        joined = joined.to_ascii_lowercase();
+    }
     let parsed = CheckedHrpstring::new::<NoChecksum>(&joined)
         .map_err(|e| bech32_err(format!("not a bech32 string: {e}")))?;
     let got: String = parsed.hrp().lowercase_char_iter().collect();
@@ -83,18 +93,18 @@ pub fn decode(s: &str, hrp: &str) -> Result<Vec<u8>, Rejection> {
     }
     let data = parsed.data_part_ascii_no_checksum();
     let padding_bits = (data.len() * 5) % 8;
-    if padding_bits > 4 {
+    if rules::rejects(Rule::StringPadding, padding_bits > 4) {
         return Err(bech32_err(format!(
             "{padding_bits} bits of padding (at most 4 allowed)"
         )));
     }
-    if padding_bits > 0 {
+    if padding_bits > 0 && !rules::knocked_out(Rule::StringPadding) {
         let last = data
             .last()
             .and_then(|c| bech32::Fe32::from_char(char::from(*c)).ok())
             .map(|fe| fe.to_u8())
             .unwrap_or(0);
-        if last & ((1u8 << padding_bits) - 1) != 0 {
+        if rules::rejects(Rule::StringPadding, last & ((1u8 << padding_bits) - 1) != 0) {
             return Err(bech32_err("non-zero padding bits"));
         }
     }

@@ -41,6 +41,23 @@ pub fn decode(bytes: &[u8]) -> Result<(u64, usize), BigSizeError> {
     Ok((value, 1 + width))
 }
 
+/// Decode a BigSize at its value, minimal or not (for a reader whose
+/// minimality rule is knocked out); `None` when truncated.
+pub fn decode_any(bytes: &[u8]) -> Option<(u64, usize)> {
+    let first = *bytes.first()?;
+    let width = match first {
+        0..=0xfc => return Some((u64::from(first), 1)),
+        0xfd => 2,
+        0xfe => 4,
+        0xff => 8,
+    };
+    let body = bytes.get(1..1 + width)?;
+    Some((
+        body.iter().fold(0u64, |acc, b| acc << 8 | u64::from(*b)),
+        1 + width,
+    ))
+}
+
 /// Append the minimal BigSize encoding of `value` to `out`.
 pub fn encode(value: u64, out: &mut Vec<u8>) {
     match value {

@@ -23,6 +23,7 @@
 //! of the main branch (a377265), except `option_htlc_hold`, whose pair comes
 //! from the [`Profile`] (52/53 in the draft, 152/153 in LDK 0.2).
 
+use crate::rules::{self, Rule};
 use asyncpay_adapter::features::{CheckFeatures, FeatureState, FeaturesView};
 use asyncpay_adapter::{Outcome, Profile, ReasonClass, Rejection};
 
@@ -87,7 +88,10 @@ pub fn check(bytes: &[u8], context: &str, profile: &Profile) -> Result<FeaturesV
     })?;
     let hold = profile.numbers.feature_htlc_hold;
     let known_even = |even: u16| KNOWN_EVEN_BITS.contains(&even) || even == hold;
-    if let Some(b) = bits.iter().find(|b| *b % 2 == 0 && !known_even(**b)) {
+    if let Some(b) = bits
+        .iter()
+        .find(|b| rules::rejects(Rule::FeatureUnknownEven, *b % 2 == 0 && !known_even(**b)))
+    {
         return Err(Rejection::new(
             ReasonClass::UnknownRequiredFeature,
             format!("{context}: unknown even feature bit {b}"),
@@ -98,10 +102,12 @@ pub fn check(bytes: &[u8], context: &str, profile: &Profile) -> Result<FeaturesV
         .copied()
         .chain(std::iter::once((hold, ONION_MESSAGES_BIT)));
     for (feature, dep) in deps {
-        if state(&bits, feature) != FeatureState::Absent
-            && state(&bits, dep) == FeatureState::Absent
-            && !ASSUMED_EVEN_BITS.contains(&dep)
-        {
+        if rules::rejects(
+            Rule::FeatureDependency,
+            state(&bits, feature) != FeatureState::Absent
+                && state(&bits, dep) == FeatureState::Absent
+                && !ASSUMED_EVEN_BITS.contains(&dep),
+        ) {
             return Err(Rejection::new(
                 ReasonClass::MissingFeatureDependency,
                 format!(

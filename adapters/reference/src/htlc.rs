@@ -36,6 +36,7 @@
 //!
 //! Nothing here panics on any input.
 
+use crate::rules::{self, Rule};
 use crate::tlv::{self, Record};
 use crate::wire::{self, check_point, unhex, Cursor};
 use asyncpay_adapter::blinding::BlindedPathView;
@@ -65,9 +66,9 @@ fn tlv_err(e: tlv::TlvError, stream: &str) -> Rejection {
 }
 
 /// Read the 2-byte message type and check it.
-fn read_type(c: &mut Cursor<'_>, expected: u16, name: &str) -> Result<(), Rejection> {
+fn read_type(c: &mut Cursor<'_>, expected: u16, name: &str, rule: Rule) -> Result<(), Rejection> {
     let t = c.u16()?;
-    if t != expected {
+    if rules::rejects(rule, t != expected) {
         return Err(reject(
             ReasonClass::WrongMessageType,
             format!("message type {t}, expected {expected} ({name})"),
@@ -101,8 +102,14 @@ pub fn decode_update_add_htlc(
     bytes: &[u8],
     profile: &Profile,
 ) -> Result<UpdateAddHtlcView, Rejection> {
-    let mut c = Cursor::new(bytes, "update_add_htlc");
-    read_type(&mut c, UPDATE_ADD_HTLC_TYPE, "update_add_htlc")?;
+    let mut c =
+        Cursor::new(bytes, "update_add_htlc").with_rules(Rule::MessageLength, Rule::MessageLength);
+    read_type(
+        &mut c,
+        UPDATE_ADD_HTLC_TYPE,
+        "update_add_htlc",
+        Rule::HtlcMessageType,
+    )?;
     let channel_id = c.take(32)?;
     let id = c.u64()?;
     let amount_msat = c.u64()?;
@@ -128,16 +135,18 @@ pub fn decode_update_add_htlc(
     };
     for r in &records {
         if r.tlv_type == BLINDED_PATH_TLV {
-            if r.value.len() != 33 {
+            if rules::rejects(Rule::HtlcPathKeyLength, r.value.len() != 33) {
                 return Err(reject(
                     ReasonClass::InvalidValue,
                     format!("blinded_path: {} bytes, a point is 33", r.value.len()),
                 ));
             }
-            check_point(r.value, "blinded_path path_key")?;
+            if let Err(e) = check_point(r.value, "blinded_path path_key") {
+                rules::check(Rule::HtlcPathKeyPoint, true, || e)?;
+            }
             view.path_key = Some(hex::encode(r.value));
         } else if r.tlv_type == hold_type {
-            if !r.value.is_empty() {
+            if rules::rejects(Rule::HtlcHoldEmpty, !r.value.is_empty()) {
                 return Err(reject(
                     ReasonClass::InvalidValue,
                     format!(
@@ -248,7 +257,7 @@ pub fn encode_update_add_htlc(
 fn read_release_path(c: &mut Cursor<'_>, with_id: bool) -> Result<ReleasePath, Rejection> {
     let htlc_id = if with_id { Some(c.u64()?) } else { None };
     let path = wire::read_path(c)?;
-    if path.hops.is_empty() {
+    if rules::rejects(Rule::ReleasePathHops, path.hops.is_empty()) {
         return Err(reject(
             ReasonClass::InvalidBlindedPath,
             "release path with num_hops 0",
@@ -277,7 +286,8 @@ pub fn decode_release_paths(
     profile: &Profile,
 ) -> Result<Vec<ReleasePath>, Rejection> {
     let with_id = with_htlc_id(profile)?;
-    let mut c = Cursor::new(value, "release_held_htlc_message_paths");
+    let mut c = Cursor::new(value, "release_held_htlc_message_paths")
+        .with_rules(Rule::ReleasePathEncoding, Rule::ReleasePathPoint);
     let mut out = Vec::new();
     while !c.is_empty() {
         out.push(read_release_path(&mut c, with_id)?);
@@ -348,8 +358,14 @@ pub fn decode_revoke_and_ack(
     bytes: &[u8],
     profile: &Profile,
 ) -> Result<RevokeAndAckView, Rejection> {
-    let mut c = Cursor::new(bytes, "revoke_and_ack");
-    read_type(&mut c, REVOKE_AND_ACK_TYPE, "revoke_and_ack")?;
+    let mut c =
+        Cursor::new(bytes, "revoke_and_ack").with_rules(Rule::MessageLength, Rule::RevokeNextPoint);
+    read_type(
+        &mut c,
+        REVOKE_AND_ACK_TYPE,
+        "revoke_and_ack",
+        Rule::RevokeMessageType,
+    )?;
     let channel_id = c.take(32)?;
     let secret = c.take(32)?;
     let point = c.point()?;

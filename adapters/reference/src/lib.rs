@@ -18,6 +18,7 @@ pub mod merkle;
 pub mod offer;
 pub mod onion_message;
 pub mod release_context;
+pub mod rules;
 pub mod scenario;
 pub mod sphinx;
 pub mod static_invoice;

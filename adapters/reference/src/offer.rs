@@ -26,6 +26,7 @@
 //! `offer_absolute_expiry` binds a reader deciding whether to *request* an
 //! invoice; it is decoded and reported but not enforced here.
 
+use crate::rules::{self, Rule};
 use crate::{bech32, tlv, wire};
 use asyncpay_adapter::blinding::BlindedPathView;
 use asyncpay_adapter::invoice::{OfferFields, TlvRecord};
@@ -121,13 +122,13 @@ pub fn read_fields(stream: &tlv::Stream<'_>) -> Result<OfferFields, Rejection> {
         let v = r.value;
         match r.tlv_type {
             OFFER_CHAINS => {
-                if v.len() % 32 != 0 {
+                if rules::rejects(Rule::OfferChainsLength, v.len() % 32 != 0) {
                     return Err(invalid(
                         "offer_chains",
                         format!("length {} is not a multiple of 32", v.len()),
                     ));
                 }
-                f.chains = Some(v.chunks(32).map(hex::encode).collect());
+                f.chains = Some(v.chunks_exact(32).map(hex::encode).collect());
             }
             OFFER_METADATA => f.metadata = Some(hex::encode(v)),
             OFFER_CURRENCY => f.currency = Some(read_utf8(v, "offer_currency")?),
@@ -137,14 +138,20 @@ pub fn read_fields(stream: &tlv::Stream<'_>) -> Result<OfferFields, Rejection> {
             OFFER_ABSOLUTE_EXPIRY => {
                 f.absolute_expiry = Some(read_tu(v, 8, "offer_absolute_expiry")?)
             }
-            OFFER_PATHS => f.paths = Some(wire::read_paths(v, "offer_paths")?),
+            OFFER_PATHS => {
+                let rules = (Rule::OfferPathsEncoding, Rule::OfferPathsEncoding);
+                f.paths = Some(wire::read_paths(v, "offer_paths", rules)?)
+            }
             OFFER_ISSUER => f.issuer = Some(read_utf8(v, "offer_issuer")?),
             OFFER_QUANTITY_MAX => f.quantity_max = Some(read_tu(v, 8, "offer_quantity_max")?),
             OFFER_ISSUER_ID => {
-                let mut c = wire::Cursor::new(v, "offer_issuer_id");
+                let mut c = wire::Cursor::new(v, "offer_issuer_id")
+                    .with_rules(Rule::OfferIssuerIdEncoding, Rule::OfferIssuerIdEncoding);
                 let p = c.point()?;
-                c.finish()
-                    .map_err(|_| invalid("offer_issuer_id", "not 33 bytes"))?;
+                if !rules::knocked_out(Rule::OfferIssuerIdEncoding) {
+                    c.finish()
+                        .map_err(|_| invalid("offer_issuer_id", "not 33 bytes"))?;
+                }
                 f.issuer_id = Some(hex::encode(p));
             }
             _ => {}
@@ -164,7 +171,7 @@ pub fn check_rules(f: &OfferFields, accept_chain: &dyn Fn(&str) -> bool) -> Resu
     if let Some(feat) = &f.features {
         let bytes = wire::unhex(feat, "offer_features")?;
         let unknown = unknown_even_bits(&bytes, &[]);
-        if !unknown.is_empty() {
+        if rules::rejects(Rule::OfferFeatures, !unknown.is_empty()) {
             return Err(Rejection::new(
                 ReasonClass::UnknownRequiredFeature,
                 format!("offer_features has unknown even bits {unknown:?}"),
@@ -173,7 +180,7 @@ pub fn check_rules(f: &OfferFields, accept_chain: &dyn Fn(&str) -> bool) -> Resu
     }
     match &f.chains {
         None => {
-            if !accept_chain(BITCOIN_CHAIN) {
+            if rules::rejects(Rule::OfferChain, !accept_chain(BITCOIN_CHAIN)) {
                 return Err(Rejection::new(
                     ReasonClass::UnsupportedChain,
                     "no offer_chains (bitcoin implied) and bitcoin is not supported",
@@ -181,13 +188,16 @@ pub fn check_rules(f: &OfferFields, accept_chain: &dyn Fn(&str) -> bool) -> Resu
             }
         }
         Some(chains) => {
-            if chains.is_empty() {
+            if rules::rejects(Rule::OfferChain, chains.is_empty()) {
                 return Err(Rejection::new(
                     ReasonClass::UnsupportedChain,
                     "offer_chains is present but empty: no chain to accept invoices for",
                 ));
             }
-            if !chains.iter().any(|c| accept_chain(c)) {
+            if rules::rejects(
+                Rule::OfferChain,
+                !chains.is_empty() && !chains.iter().any(|c| accept_chain(c)),
+            ) {
                 return Err(Rejection::new(
                     ReasonClass::UnsupportedChain,
                     "none of offer_chains is supported",
@@ -195,32 +205,41 @@ pub fn check_rules(f: &OfferFields, accept_chain: &dyn Fn(&str) -> bool) -> Resu
             }
         }
     }
-    if f.amount.is_some() && f.description.is_none() {
+    if rules::rejects(
+        Rule::OfferAmountDescription,
+        f.amount.is_some() && f.description.is_none(),
+    ) {
         return Err(Rejection::new(
             ReasonClass::InvalidOffer,
             "offer_amount without offer_description",
         ));
     }
-    if f.amount == Some(0) {
+    if rules::rejects(Rule::OfferAmountZero, f.amount == Some(0)) {
         return Err(Rejection::new(
             ReasonClass::InvalidOffer,
             "offer_amount is zero",
         ));
     }
-    if f.currency.is_some() && f.amount.is_none() {
+    if rules::rejects(
+        Rule::OfferCurrencyAmount,
+        f.currency.is_some() && f.amount.is_none(),
+    ) {
         return Err(Rejection::new(
             ReasonClass::InvalidOffer,
             "offer_currency without offer_amount",
         ));
     }
-    if f.issuer_id.is_none() && f.paths.is_none() {
+    if rules::rejects(
+        Rule::OfferIssuerOrPaths,
+        f.issuer_id.is_none() && f.paths.is_none(),
+    ) {
         return Err(Rejection::new(
             ReasonClass::InvalidOffer,
             "neither offer_issuer_id nor offer_paths",
         ));
     }
     if let Some(paths) = &f.paths {
-        if has_empty_path(paths) {
+        if rules::rejects(Rule::OfferPathHops, has_empty_path(paths)) {
             return Err(Rejection::new(
                 ReasonClass::InvalidBlindedPath,
                 "a blinded path in offer_paths has num_hops 0",
@@ -285,7 +304,11 @@ pub fn read_offer(
     accept_chain: &dyn Fn(&str) -> bool,
 ) -> Result<OfferFields, Rejection> {
     let stream = tlv::parse(bytes).map_err(tlv_rejection)?;
-    if let Some(r) = stream.records.iter().find(|r| !in_offer_range(r.tlv_type)) {
+    if let Some(r) = stream
+        .records
+        .iter()
+        .find(|r| rules::rejects(Rule::OfferRange, !in_offer_range(r.tlv_type)))
+    {
         return Err(Rejection::new(
             ReasonClass::TypeOutOfRange,
             format!(

@@ -89,6 +89,7 @@
 
 use crate::merkle;
 use crate::offer::{self, BITCOIN_CHAIN};
+use crate::rules::{self, Rule};
 use crate::{tlv, wire};
 use asyncpay_adapter::invoice::{
     DecodeStaticInvoice, DerivedInvoiceValues, EncodeStaticInvoice, InvoiceFields, OfferFields,
@@ -159,14 +160,15 @@ fn tlv_rej(e: tlv::TlvError) -> Rejection {
     Rejection::new(e.class(), e.to_string())
 }
 
-fn read_point(v: &[u8], what: &'static str) -> Result<String, Rejection> {
+fn read_point(v: &[u8], what: &'static str, rule: Rule) -> Result<String, Rejection> {
     if v.len() != 33 {
+        rules::fire(rule);
         return Err(rej(
             ReasonClass::InvalidValue,
             format!("{what}: {} bytes, expected 33", v.len()),
         ));
     }
-    let mut c = wire::Cursor::new(v, what);
+    let mut c = wire::Cursor::new(v, what).with_rules(rule, rule);
     Ok(hex::encode(c.point()?))
 }
 
@@ -189,7 +191,10 @@ pub fn read_invoice_fields(
     for r in &stream.records {
         let v = r.value;
         match r.tlv_type {
-            INVOICE_PATHS => f.paths = Some(wire::read_paths(v, "invoice_paths")?),
+            INVOICE_PATHS => {
+                let rules = (Rule::InvoicePathsEncoding, Rule::InvoicePathsEncoding);
+                f.paths = Some(wire::read_paths(v, "invoice_paths", rules)?)
+            }
             INVOICE_BLINDEDPAY => f.blindedpay = Some(wire::read_payinfos(v)?),
             INVOICE_CREATED_AT => f.created_at = Some(offer::read_tu(v, 8, "invoice_created_at")?),
             INVOICE_RELATIVE_EXPIRY => {
@@ -202,7 +207,7 @@ pub fn read_invoice_fields(
                 })?);
             }
             INVOICE_PAYMENT_HASH => {
-                if v.len() != 32 {
+                if rules::rejects(Rule::InvoicePaymentHashLength, v.len() != 32) {
                     return Err(rej(
                         ReasonClass::InvalidValue,
                         format!("invoice_payment_hash: {} bytes, expected 32", v.len()),
@@ -216,9 +221,19 @@ pub fn read_invoice_fields(
                 f.fallbacks = Some(hex::encode(v));
             }
             INVOICE_FEATURES => f.features = Some(hex::encode(v)),
-            INVOICE_NODE_ID => f.node_id = Some(read_point(v, "invoice_node_id")?),
+            INVOICE_NODE_ID => {
+                f.node_id = Some(read_point(
+                    v,
+                    "invoice_node_id",
+                    Rule::InvoiceNodeIdEncoding,
+                )?)
+            }
             t if t == numbers.static_invoice_message_paths => {
-                f.message_paths = Some(wire::read_paths(v, "static_invoice_message_paths")?)
+                let rules = (
+                    Rule::InvoiceMessagePathsEncoding,
+                    Rule::InvoiceMessagePathsEncoding,
+                );
+                f.message_paths = Some(wire::read_paths(v, "static_invoice_message_paths", rules)?)
             }
             _ => {}
         }
@@ -240,7 +255,7 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
     let offer_fields = offer::read_fields(&stream)?;
     let inv = read_invoice_fields(&stream, numbers)?;
     let invreq_chain = match stream.get(INVREQ_CHAIN) {
-        Some(v) if v.len() != 32 => {
+        Some(v) if rules::rejects(Rule::InvoiceInvreqChainLength, v.len() != 32) => {
             return Err(rej(
                 ReasonClass::InvalidValue,
                 format!("invreq_chain: {} bytes, expected 32", v.len()),
@@ -250,7 +265,7 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
         None => None,
     };
     let signature = match stream.get(SIGNATURE) {
-        Some(v) if v.len() != 64 => {
+        Some(v) if rules::rejects(Rule::InvoiceSignatureLength, v.len() != 64) => {
             return Err(rej(
                 ReasonClass::InvalidValue,
                 format!("signature: {} bytes, expected 64", v.len()),
@@ -262,7 +277,7 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
     offer::check_rules(&offer_fields, &|c| c == BITCOIN_CHAIN)?;
     // 5. Chain.
     if let Some(c) = &invreq_chain {
-        if c != BITCOIN_CHAIN {
+        if rules::rejects(Rule::InvoiceChain, c != BITCOIN_CHAIN) {
             return Err(rej(
                 ReasonClass::UnsupportedChain,
                 format!("invreq_chain {c} is not supported"),
@@ -270,76 +285,96 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
         }
     }
     // 6. A static invoice has no payment hash.
-    if inv.payment_hash.is_some() {
+    if rules::rejects(Rule::InvoiceNoPaymentHash, inv.payment_hash.is_some()) {
         return Err(rej(
             ReasonClass::UnexpectedPaymentHash,
             "invoice_payment_hash is set: not a static invoice",
         ));
     }
     // 7. Required fields.
-    let created_at = inv
-        .created_at
-        .ok_or_else(|| rej(ReasonClass::MissingField, "invoice_created_at is missing"))?;
-    let node_id = inv
-        .node_id
-        .clone()
-        .ok_or_else(|| rej(ReasonClass::MissingField, "invoice_node_id is missing"))?;
+    rules::check(Rule::InvoiceCreatedAt, inv.created_at.is_none(), || {
+        rej(ReasonClass::MissingField, "invoice_created_at is missing")
+    })?;
+    rules::check(Rule::InvoiceNodeId, inv.node_id.is_none(), || {
+        rej(ReasonClass::MissingField, "invoice_node_id is missing")
+    })?;
+    // A field whose requirement is knocked out may be absent: the checks
+    // that need it are then skipped, as a reader without the rule would.
+    let node_id = inv.node_id.clone().unwrap_or_default();
     // 8. Invoice features.
     if let Some(feat) = &inv.features {
         let bytes = wire::unhex(feat, "invoice_features")?;
         let unknown = offer::unknown_even_bits(&bytes, &KNOWN_INVOICE_FEATURES);
-        if !unknown.is_empty() {
-            return Err(rej(
+        rules::check(Rule::InvoiceFeatures, !unknown.is_empty(), || {
+            rej(
                 ReasonClass::UnknownRequiredFeature,
                 format!("invoice_features has unknown even bits {unknown:?}"),
-            ));
-        }
+            )
+        })?;
     }
     // 9. Expiry.
     let lifetime = inv
         .relative_expiry
         .map(u64::from)
         .unwrap_or(numbers.static_invoice_default_expiry);
-    let expires_at = created_at.saturating_add(lifetime);
-    if now > expires_at {
-        return Err(rej(
-            ReasonClass::Expired,
-            format!("current time {now} is after {expires_at}"),
-        ));
-    }
-    // 10. Payment paths.
-    let paths = match &inv.paths {
-        Some(p) if !p.is_empty() => p,
-        _ => {
-            return Err(rej(
-                ReasonClass::MissingPaymentPaths,
-                "invoice_paths is missing or empty",
-            ))
-        }
+    let expires_at = inv.created_at.unwrap_or(0).saturating_add(lifetime);
+    let expiry_rule = if inv.relative_expiry.is_some() {
+        Rule::InvoiceExpiryRelative
+    } else {
+        Rule::InvoiceExpiryDefault
     };
-    if offer::has_empty_path(paths) {
-        return Err(rej(
-            ReasonClass::InvalidBlindedPath,
-            "a blinded path in invoice_paths has num_hops 0",
-        ));
-    }
-    // 11. Payinfo.
-    let payinfo = inv.blindedpay.as_ref().ok_or_else(|| {
+    rules::check(
+        expiry_rule,
+        inv.created_at.is_some() && now > expires_at,
+        || {
+            rej(
+                ReasonClass::Expired,
+                format!("current time {now} is after {expires_at}"),
+            )
+        },
+    )?;
+    // 10. Payment paths.
+    let no_paths: &[asyncpay_adapter::blinding::BlindedPathView] = &[];
+    let paths = inv.paths.as_deref().unwrap_or(no_paths);
+    rules::check(Rule::InvoicePaths, paths.is_empty(), || {
         rej(
-            ReasonClass::BlindedPayMismatch,
-            "invoice_blindedpay is missing",
+            ReasonClass::MissingPaymentPaths,
+            "invoice_paths is missing or empty",
         )
     })?;
-    if payinfo.len() != paths.len() {
-        return Err(rej(
-            ReasonClass::BlindedPayMismatch,
-            format!(
-                "{} blinded_payinfo for {} invoice_paths",
-                payinfo.len(),
-                paths.len()
-            ),
-        ));
-    }
+    rules::check(Rule::InvoicePathHops, offer::has_empty_path(paths), || {
+        rej(
+            ReasonClass::InvalidBlindedPath,
+            "a blinded path in invoice_paths has num_hops 0",
+        )
+    })?;
+    // 11. Payinfo.
+    let have_paths = inv.paths.is_some();
+    rules::check(
+        Rule::InvoiceBlindedPay,
+        have_paths && inv.blindedpay.is_none(),
+        || {
+            rej(
+                ReasonClass::BlindedPayMismatch,
+                "invoice_blindedpay is missing",
+            )
+        },
+    )?;
+    let payinfo = inv.blindedpay.as_deref().unwrap_or_default();
+    rules::check(
+        Rule::InvoiceBlindedPayCount,
+        have_paths && inv.blindedpay.is_some() && payinfo.len() != paths.len(),
+        || {
+            rej(
+                ReasonClass::BlindedPayMismatch,
+                format!(
+                    "{} blinded_payinfo for {} invoice_paths",
+                    payinfo.len(),
+                    paths.len()
+                ),
+            )
+        },
+    )?;
     let mut usable = 0;
     for p in payinfo {
         let f = wire::unhex(&p.features, "blinded_payinfo features")?;
@@ -347,50 +382,69 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
             usable += 1;
         }
     }
-    if usable == 0 {
-        return Err(rej(
-            ReasonClass::UnknownRequiredFeature,
-            "every blinded_payinfo has unknown even feature bits: no usable path",
-        ));
-    }
+    rules::check(
+        Rule::InvoiceUsablePath,
+        usable == 0 && !payinfo.is_empty(),
+        || {
+            rej(
+                ReasonClass::UnknownRequiredFeature,
+                "every blinded_payinfo has unknown even feature bits: no usable path",
+            )
+        },
+    )?;
     // 12. Node id against the offer.
-    if let Some(id) = &offer_fields.issuer_id {
-        if *id != node_id {
-            return Err(rej(
+    let have_node_id = inv.node_id.is_some();
+    if let Some(id) = offer_fields.issuer_id.as_ref().filter(|_| have_node_id) {
+        rules::check(Rule::InvoiceNodeIdIssuer, *id != node_id, || {
+            rej(
                 ReasonClass::NodeIdMismatch,
                 "invoice_node_id is not offer_issuer_id",
-            ));
-        }
-    } else if let Some(op) = &offer_fields.paths {
+            )
+        })?;
+    } else if let Some(op) = offer_fields.paths.as_ref().filter(|_| have_node_id) {
         let finals: Vec<&str> = op
             .iter()
             .filter_map(|p| p.hops.last())
             .map(|h| h.blinded_node_id.as_str())
             .collect();
-        if !finals.contains(&node_id.as_str()) {
-            return Err(rej(
-                ReasonClass::NodeIdMismatch,
-                "invoice_node_id is not the final blinded node of any offer path",
-            ));
-        }
+        rules::check(
+            Rule::InvoiceNodeIdBlinded,
+            !finals.contains(&node_id.as_str()),
+            || {
+                rej(
+                    ReasonClass::NodeIdMismatch,
+                    "invoice_node_id is not the final blinded node of any offer path",
+                )
+            },
+        )?;
     }
     // 13. Signature.
     let tree = merkle::tree_of_records(stream.records.iter().map(|r| (r.tlv_type, r.raw)))
         .ok_or_else(|| rej(ReasonClass::MissingField, "no non-signature records"))?;
-    let sig =
-        signature.ok_or_else(|| rej(ReasonClass::MissingSignature, "signature is missing"))?;
-    let node_id_bytes = wire::unhex(&node_id, "invoice_node_id")?;
-    merkle::verify(&signature_tag(), &tree.root, sig, &node_id_bytes)?;
-    // 14. Message paths.
-    match &inv.message_paths {
-        Some(p) if !p.is_empty() => {}
-        _ => {
-            return Err(rej(
-                ReasonClass::MissingMessagePaths,
-                "static_invoice_message_paths is missing or empty",
-            ))
+    rules::check(Rule::InvoiceSignaturePresent, signature.is_none(), || {
+        rej(ReasonClass::MissingSignature, "signature is missing")
+    })?;
+    let sig = signature.unwrap_or_default();
+    if let (Some(sig), Some(id)) = (signature, &inv.node_id) {
+        let node_id_bytes = wire::unhex(id, "invoice_node_id")?;
+        if let Err(e) = merkle::verify(&signature_tag(), &tree.root, sig, &node_id_bytes) {
+            rules::check(Rule::InvoiceSignatureValid, true, || e)?;
         }
     }
+    // 14. Message paths.
+    rules::check(
+        Rule::InvoiceMessagePaths,
+        match &inv.message_paths {
+            Some(p) => p.is_empty(),
+            None => true,
+        },
+        || {
+            rej(
+                ReasonClass::MissingMessagePaths,
+                "static_invoice_message_paths is missing or empty",
+            )
+        },
+    )?;
     let unknown = stream
         .records
         .iter()

@@ -8,6 +8,7 @@
 //! the even/odd rule once the caller says which types it knows.
 
 use crate::bigsize::{self, BigSizeError};
+use crate::rules::{self, Rule};
 use asyncpay_adapter::ReasonClass;
 use std::fmt;
 
@@ -93,10 +94,17 @@ impl fmt::Display for TlvError {
 impl std::error::Error for TlvError {}
 
 fn bigsize_at(bytes: &[u8], offset: usize) -> Result<(u64, usize), TlvError> {
-    bigsize::decode(&bytes[offset..]).map_err(|e| match e {
-        BigSizeError::Truncated => TlvError::Truncated { offset },
-        BigSizeError::NonMinimal => TlvError::NonMinimal { offset },
-    })
+    match bigsize::decode(&bytes[offset..]) {
+        Ok(v) => Ok(v),
+        Err(BigSizeError::Truncated) => Err(TlvError::Truncated { offset }),
+        Err(BigSizeError::NonMinimal) => {
+            if rules::rejects(Rule::TlvMinimalBigSize, true) {
+                Err(TlvError::NonMinimal { offset })
+            } else {
+                bigsize::decode_any(&bytes[offset..]).ok_or(TlvError::Truncated { offset })
+            }
+        }
+    }
 }
 
 /// Parse a whole TLV stream, applying the structural rules of BOLT 1.
@@ -106,20 +114,31 @@ pub fn parse(bytes: &[u8]) -> Result<Stream<'_>, TlvError> {
     let mut previous: Option<u64> = None;
     while offset < bytes.len() {
         let start = offset;
-        let (tlv_type, n) = bigsize_at(bytes, offset)?;
-        offset += n;
-        let (len, n) = bigsize_at(bytes, offset)?;
-        offset += n;
-        let end = usize::try_from(len)
-            .ok()
-            .and_then(|l| offset.checked_add(l))
-            .filter(|end| *end <= bytes.len())
-            .ok_or(TlvError::Truncated { offset })?;
+        let header = bigsize_at(bytes, offset).and_then(|(tlv_type, n)| {
+            let (len, m) = bigsize_at(bytes, offset + n)?;
+            let value_at = offset + n + m;
+            let end = usize::try_from(len)
+                .ok()
+                .and_then(|l| value_at.checked_add(l))
+                .filter(|end| *end <= bytes.len())
+                .ok_or(TlvError::Truncated { offset: value_at })?;
+            Ok((tlv_type, value_at, end))
+        });
+        let (tlv_type, value_at, end) = match header {
+            Ok(h) => h,
+            Err(e @ TlvError::Truncated { .. }) => {
+                if rules::rejects(Rule::TlvLengthOverrun, true) {
+                    return Err(e);
+                }
+                break;
+            }
+            Err(e) => return Err(e),
+        };
         if let Some(p) = previous {
-            if tlv_type == p {
+            if rules::rejects(Rule::TlvDuplicate, tlv_type == p) {
                 return Err(TlvError::Duplicate { tlv_type });
             }
-            if tlv_type < p {
+            if rules::rejects(Rule::TlvIncreasing, tlv_type < p) {
                 return Err(TlvError::OutOfOrder {
                     previous: p,
                     tlv_type,
@@ -129,7 +148,7 @@ pub fn parse(bytes: &[u8]) -> Result<Stream<'_>, TlvError> {
         previous = Some(tlv_type);
         records.push(Record {
             tlv_type,
-            value: &bytes[offset..end],
+            value: &bytes[value_at..end],
             raw: &bytes[start..end],
         });
         offset = end;
@@ -148,11 +167,12 @@ impl<'a> Stream<'a> {
 
     /// Reject the first unknown even type; `known` says which types the reader knows.
     pub fn check_known(&self, known: impl Fn(u64) -> bool) -> Result<(), TlvError> {
-        match self
-            .records
-            .iter()
-            .find(|r| r.tlv_type % 2 == 0 && !known(r.tlv_type))
-        {
+        match self.records.iter().find(|r| {
+            rules::rejects(
+                Rule::TlvUnknownEven,
+                r.tlv_type % 2 == 0 && !known(r.tlv_type),
+            )
+        }) {
             Some(r) => Err(TlvError::UnknownEven {
                 tlv_type: r.tlv_type,
             }),

@@ -1,6 +1,7 @@
 //! Fixed-width wire fields (BOLT 1 "Fundamental Types") and the BOLT 12 /
 //! BOLT 4 `blinded_path` and `blinded_payinfo` encodings.
 
+use crate::rules::{self, Rule};
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::invoice::BlindedPayInfo;
 use asyncpay_adapter::{ReasonClass, Rejection};
@@ -14,6 +15,8 @@ pub struct Cursor<'a> {
     bytes: &'a [u8],
     pos: usize,
     what: &'static str,
+    length_rule: Option<Rule>,
+    point_rule: Option<Rule>,
 }
 
 fn truncated(what: &str, pos: usize) -> Rejection {
@@ -30,7 +33,19 @@ impl<'a> Cursor<'a> {
             bytes,
             pos: 0,
             what,
+            length_rule: None,
+            point_rule: None,
         }
+    }
+
+    /// The rules this cursor's reads enforce ([`crate::rules`]): `length`
+    /// for a field cut short or bytes left over (it cannot be read past, so
+    /// it rejects even when knocked out), `point` for a point off the curve
+    /// (knocked out: the bytes are taken as they are).
+    pub fn with_rules(mut self, length: Rule, point: Rule) -> Cursor<'a> {
+        self.length_rule = Some(length);
+        self.point_rule = Some(point);
+        self
     }
 
     /// Bytes not read yet.
@@ -46,6 +61,9 @@ impl<'a> Cursor<'a> {
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], Rejection> {
         if self.remaining() < n {
+            if let Some(r) = self.length_rule {
+                rules::fire(r);
+            }
             return Err(truncated(self.what, self.pos));
         }
         let s = &self.bytes[self.pos..self.pos + n];
@@ -83,7 +101,12 @@ impl<'a> Cursor<'a> {
     /// A 33-byte compressed `point`, checked to be on the curve.
     pub fn point(&mut self) -> Result<[u8; 33], Rejection> {
         let p: [u8; 33] = self.array()?;
-        check_point(&p, self.what)?;
+        if let Err(e) = check_point(&p, self.what) {
+            match self.point_rule {
+                Some(r) if !rules::rejects(r, true) => {}
+                _ => return Err(e),
+            }
+        }
         Ok(p)
     }
 
@@ -92,6 +115,9 @@ impl<'a> Cursor<'a> {
         if self.is_empty() {
             Ok(())
         } else {
+            if let Some(r) = self.length_rule {
+                rules::fire(r);
+            }
             Err(Rejection::new(
                 ReasonClass::TrailingBytes,
                 format!("{} has {} bytes left over", self.what, self.remaining()),
@@ -177,8 +203,13 @@ pub fn read_path(c: &mut Cursor<'_>) -> Result<BlindedPathView, Rejection> {
 }
 
 /// Read `...*blinded_path`: paths until the value ends.
-pub fn read_paths(value: &[u8], what: &'static str) -> Result<Vec<BlindedPathView>, Rejection> {
-    let mut c = Cursor::new(value, what);
+/// `rules` are the length and point rules of the field ([`Cursor::with_rules`]).
+pub fn read_paths(
+    value: &[u8],
+    what: &'static str,
+    rules: (Rule, Rule),
+) -> Result<Vec<BlindedPathView>, Rejection> {
+    let mut c = Cursor::new(value, what).with_rules(rules.0, rules.1);
     let mut paths = Vec::new();
     while !c.is_empty() {
         paths.push(read_path(&mut c)?);
@@ -220,7 +251,10 @@ pub fn write_paths(paths: &[BlindedPathView]) -> Result<Vec<u8>, Rejection> {
 
 /// Read `...*blinded_payinfo` until the value ends.
 pub fn read_payinfos(value: &[u8]) -> Result<Vec<BlindedPayInfo>, Rejection> {
-    let mut c = Cursor::new(value, "invoice_blindedpay");
+    let mut c = Cursor::new(value, "invoice_blindedpay").with_rules(
+        Rule::InvoiceBlindedPayEncoding,
+        Rule::InvoiceBlindedPayEncoding,
+    );
     let mut out = Vec::new();
     while !c.is_empty() {
         let fee_base_msat = c.u32()?;
@@ -268,6 +302,8 @@ pub fn write_payinfos(infos: &[BlindedPayInfo]) -> Result<Vec<u8>, Rejection> {
 mod tests {
     use super::*;
 
+    const TEST_RULES: (Rule, Rule) = (Rule::OfferPathsEncoding, Rule::OfferPathsEncoding);
+
     const G: &str = "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
 
     #[test]
@@ -281,8 +317,11 @@ mod tests {
             }],
         };
         let b = write_paths(&[p.clone(), p.clone()]).unwrap();
-        assert_eq!(read_paths(&b, "paths").unwrap(), vec![p.clone(), p]);
-        let err = read_paths(&b[..b.len() - 1], "paths").unwrap_err();
+        assert_eq!(
+            read_paths(&b, "paths", TEST_RULES).unwrap(),
+            vec![p.clone(), p]
+        );
+        let err = read_paths(&b[..b.len() - 1], "paths", TEST_RULES).unwrap_err();
         assert_eq!(err.reason, ReasonClass::Truncated);
     }
 
@@ -294,7 +333,7 @@ mod tests {
             hops: vec![],
         };
         let b = write_paths(std::slice::from_ref(&p)).unwrap();
-        assert_eq!(read_paths(&b, "paths").unwrap(), vec![p]);
+        assert_eq!(read_paths(&b, "paths", TEST_RULES).unwrap(), vec![p]);
     }
 
     #[test]

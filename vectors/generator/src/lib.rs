@@ -1,7 +1,8 @@
 //! The generator of the async payments conformance vectors, kept beside the
 //! data it writes (`vectors/`): one recipe per area ([`recipes`]), the bolts
 //! repository's own vectors with the checks that reproduce them
-//! ([`upstream`]), and `vectors generate` / `vectors check` ([`regen`]).
+//! ([`upstream`]), `vectors generate` / `vectors check` ([`regen`]), and
+//! `vectors audit` ([`audit`]).
 //!
 //! Spec authors use it; implementers only read the files. The runner
 //! (`asyncpay-harness`) does not depend on it. Recipes compute expected
@@ -12,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod recipes;
 pub mod regen;
 pub mod upstream;

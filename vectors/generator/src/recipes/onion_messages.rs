@@ -582,7 +582,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             vec![holder_id(), (42u64, vec![7])],
             "UnknownEvenType",
             ReasonClass::UnknownEvenType,
-            vec![RB_REJECT, RD_IGNORE],
+            vec![RB_REJECT, RD_IGNORE, "bolt1/tlv/reader/unknown-even"],
         ),
         (
             "next-node-and-scid",

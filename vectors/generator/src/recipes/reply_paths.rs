@@ -812,7 +812,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             vec![next_node(cast::HOLDER), (42u64, vec![1, 2, 3])],
             "UnknownEvenType",
             ReasonClass::UnknownEvenType,
-            vec![R_READER_REJECT],
+            vec![R_READER_REJECT, "bolt1/tlv/reader/unknown-even"],
         ),
         (
             "next-node-and-scid",

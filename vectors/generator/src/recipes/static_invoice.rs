@@ -401,6 +401,9 @@ const R_W_PAYINFO: &str = "bolt12/static-invoice/writer/blindedpay-per-path";
 pub(crate) const R_CREATED: &str = "bolt12/static-invoice/reader/created-at-required";
 pub(crate) const R_NODE: &str = "bolt12/static-invoice/reader/node-id-required";
 pub(crate) const R_CHAIN_BTC: &str = "bolt12/static-invoice/reader/chain-bitcoin";
+const R_CHAIN_OK: &str = "bolt12/static-invoice/reader/chain-supported";
+/// `invreq_chain`, an invoice request field (BOLT 12).
+const INVREQ_CHAIN: u64 = 80;
 const R_FEAT_ODD: &str = "bolt12/static-invoice/reader/features-unknown-odd";
 const R_FEAT_EVEN: &str = "bolt12/static-invoice/reader/features-unknown-even";
 pub(crate) const R_EXP_REL: &str = "bolt12/static-invoice/reader/expiry-relative";
@@ -694,6 +697,42 @@ fn invalid_tests(g: &mut Gen<'_>) {
     use ReasonClass as C;
 
     g.reject("invalid-payment-hash-present", "invoice_payment_hash present (and no invoice_amount): not a static invoice, and an invoice with a payment hash but no amount must be rejected.", &[R_NO_HASH, R_AMOUNT_WITH_HASH], &[], &resign(with(&recs, w::INVOICE_PAYMENT_HASH, vec![0x11; 32]), ISSUER, w::MESSAGE_NAME), NOW, C::UnexpectedPaymentHash, "LDK rejects (UnexpectedPaymentHash).");
+    // One value encoding (or one chain) broken each, re-signed.
+    let testnet = hex::decode(TESTNET_CHAIN).expect("hex");
+    let bitcoin = hex::decode(BITCOIN_CHAIN).expect("hex");
+    g.reject("invalid-invreq-chain-not-supported", "invreq_chain (80) is testnet's chain hash, a chain the reader does not support (the writer should not have set it at all; the reader's rule is the chain).", &[R_CHAIN_OK], &[], &resign(with(&recs, INVREQ_CHAIN, testnet), ISSUER, w::MESSAGE_NAME), NOW, C::UnsupportedChain, "");
+    g.reject("invalid-invreq-chain-short", "invreq_chain (80) is bitcoin's chain hash less its last byte: 31 bytes, where a chain_hash is 32 (so it names no supported chain either).", &[R_TLV_BAD_LEN, R_CHAIN_OK], &["MalformedTlv"], &resign(with(&recs, INVREQ_CHAIN, bitcoin[..31].to_vec()), ISSUER, w::MESSAGE_NAME), NOW, C::InvalidValue, "");
+    g.reject("invalid-payment-hash-short", "invoice_payment_hash of 31 bytes, where a sha256 is 32 (and a payment hash at all: not a static invoice).", &[R_TLV_BAD_LEN, R_AMOUNT_WITH_HASH], &["MalformedTlv"], &resign(with(&recs, w::INVOICE_PAYMENT_HASH, vec![0x11; 31]), ISSUER, w::MESSAGE_NAME), NOW, C::InvalidValue, "");
+    {
+        let cut = |t: u64| {
+            let v = recs
+                .iter()
+                .find(|(x, _)| *x == t)
+                .map(|(_, v)| v[..v.len() - 1].to_vec())
+                .unwrap_or_default();
+            resign(replace(&recs, t, v), ISSUER, w::MESSAGE_NAME)
+        };
+        g.reject(
+            "invalid-truncated-blindedpay",
+            "invoice_blindedpay one byte short of its last blinded_payinfo (record re-signed).",
+            &[R_TLV_BAD_LEN],
+            &["MalformedTlv"],
+            &cut(w::INVOICE_BLINDEDPAY),
+            NOW,
+            C::Truncated,
+            "",
+        );
+        g.reject(
+            "invalid-truncated-message-path",
+            "static_invoice_message_paths one byte short of its last path (record re-signed).",
+            &[R_TLV_BAD_LEN],
+            &["MalformedTlv"],
+            &cut(mp),
+            NOW,
+            C::Truncated,
+            "",
+        );
+    }
     g.reject(
         "invalid-message-paths-missing",
         "No static_invoice_message_paths.",
@@ -916,10 +955,10 @@ fn invalid_tests(g: &mut Gen<'_>) {
         }
         g.reject(
             "invalid-tlv-out-of-order",
-            "invoice_node_id (176) written before invoice_created_at (164).",
+            "invoice_node_id (176) written before invoice_created_at (164), signed in that order.",
             &[R_TLV_ORDER],
             &["MalformedTlv"],
-            &w::stream(&swapped),
+            &resign(swapped, ISSUER, w::MESSAGE_NAME),
             NOW,
             C::TlvOutOfOrder,
             "",
@@ -933,21 +972,22 @@ fn invalid_tests(g: &mut Gen<'_>) {
         }
         g.reject(
             "invalid-tlv-duplicate",
-            "invoice_created_at written twice.",
+            "invoice_created_at written twice, signed so.",
             &[R_TLV_DUP],
             &["MalformedTlv"],
-            &w::stream(&dup),
+            &resign(dup, ISSUER, w::MESSAGE_NAME),
             NOW,
             C::TlvDuplicate,
             "",
         );
     }
     {
-        // Rewrite the created_at record's length (4) as fd0004.
+        // Rewrite the signature record's length (64) as fd0040: the
+        // signature is outside the Merkle tree, so nothing else changes.
         let mut out = Vec::new();
         for (t, v) in &recs {
-            if *t == w::INVOICE_CREATED_AT {
-                out.push(0xa4);
+            if *t == w::SIGNATURE {
+                out.push(0xf0);
                 out.extend([0xfd, 0x00, v.len() as u8]);
                 out.extend(v);
             } else {
@@ -956,7 +996,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
         }
         g.reject(
             "invalid-non-minimal-bigsize-length",
-            "invoice_created_at's length written as a 3-byte BigSize (fd0004).",
+            "signature's length written as a 3-byte BigSize (fd0040).",
             &[R_TLV_MINIMAL],
             &["MalformedTlv"],
             &out,
@@ -965,12 +1005,19 @@ fn invalid_tests(g: &mut Gen<'_>) {
             "",
         );
     }
+    // An odd record after the signature (outside the Merkle tree) whose
+    // length runs past the end of the stream.
+    let overrun: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .chain([0xf1, 0x05, 0xaa, 0xbb])
+        .collect();
     g.reject(
         "invalid-truncated-stream",
-        "The stream ends one byte into the signature value (length says 64).",
+        "After the signature, an odd record (241) whose length (5) runs past the end of the stream (2 bytes left).",
         &[R_TLV_OVERRUN],
         &["MalformedTlv"],
-        &bytes[..bytes.len() - 1],
+        &overrun,
         NOW,
         C::Truncated,
         "",
@@ -1007,8 +1054,8 @@ fn invalid_tests(g: &mut Gen<'_>) {
                 .expect("hex");
         g.reject(
             "invalid-node-id-not-a-point",
-            "invoice_node_id is 33 bytes that are not a valid secp256k1 point.",
-            &[R_SIG, R_TLV_BAD_LEN],
+            "invoice_node_id is 33 bytes that are not a valid secp256k1 point (so it is not offer_issuer_id either).",
+            &[R_SIG, R_TLV_BAD_LEN, R_NODE_ISSUER],
             &["MalformedTlv"],
             &resign(
                 replace(&recs, w::INVOICE_NODE_ID, bad_point),

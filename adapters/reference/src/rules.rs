@@ -1,0 +1,270 @@
+//! The rules the reference's readers enforce, one per check, each with the
+//! id of the requirement it stands for (`vectors/requirements.json`), and
+//! knockouts: any set of rules switched off for the current thread, so that
+//! `asyncpay vectors audit` can show that each invalid vector breaks only
+//! the rules it names, and that each rule is pinned by some vector.
+//!
+//! A check is written `rules::check(Rule::X, violated, || rejection)?`: it
+//! rejects when `violated` unless `X` is knocked out, and records `X` as the
+//! rule that fired. A knocked-out rule reads on as a lenient reader would
+//! (a non-minimal BigSize taken at its value, an out-of-order record kept,
+//! a truncated last record dropped), so that the checks after it still run.
+//! A normal run never knocks anything out; the cost is a thread-local read
+//! per check that fires.
+//!
+//! Not every rejection is a rule here yet: the fixed-field and value
+//! readers (truncated fields, points off the curve, non-minimal truncated
+//! integers) and the onion, route-blinding and scenario checks reject
+//! without one, and the audit names such a rejection by its reason class.
+
+use asyncpay_adapter::Rejection;
+use std::cell::Cell;
+
+macro_rules! rules {
+    ($( $(#[$doc:meta])* $name:ident => $id:literal, $req:literal; )*) => {
+        /// A rule the reference enforces (see the module documentation).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl Rule {
+            /// Every rule, in the order of this table.
+            pub const ALL: &'static [Rule] = &[$(Rule::$name),*];
+
+            /// The rule's stable id.
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$name => $id,)* }
+            }
+
+            /// The requirement it enforces (an id of the catalogue).
+            pub fn requirement(self) -> &'static str {
+                match self { $(Rule::$name => $req,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    // BOLT 1: TLV streams (every stream the reference reads).
+    /// A record's length runs past the end of the stream (or a type or
+    /// length is cut short). Knocked out: the stream ends before it.
+    TlvLengthOverrun => "tlv/length-overrun", "bolt1/tlv/reader/length-overrun";
+    /// A type or length is not a minimal BigSize. Knocked out: read at its value.
+    TlvMinimalBigSize => "tlv/minimal-bigsize", "bolt1/tlv/reader/non-minimal-bigsize";
+    /// A type appears twice in a row. Knocked out: both records are kept.
+    TlvDuplicate => "tlv/duplicate", "bolt1/tlv/reader/duplicate-type";
+    /// A type is lower than the one before it. Knocked out: kept in place.
+    TlvIncreasing => "tlv/increasing", "bolt1/tlv/reader/not-strictly-increasing";
+    /// An even type the reader does not know. Knocked out: ignored like an odd one.
+    TlvUnknownEven => "tlv/unknown-even", "bolt1/tlv/reader/unknown-even";
+
+    // BOLT 12: the string form.
+    /// A `+` not between two bech32 characters, or whitespace without one.
+    /// Knocked out: every `+` and whitespace is removed.
+    StringContinuation => "bolt12-string/continuation", "bolt12/string/reader/remove-continuation";
+    /// Mixed case. Knocked out: read as lower case.
+    StringCase => "bolt12-string/one-case", "bolt12/string/reader/all-lower-or-upper";
+    /// More than 4 bits of padding, or padding bits that are not zero.
+    /// Knocked out: the padding is dropped.
+    StringPadding => "bolt12-string/padding", "bolt12/string/format/bech32-data";
+
+    // BOLT 12: offer fields, in an offer or a static invoice.
+    /// A TLV type outside the offer's ranges (an offer read alone).
+    OfferRange => "offer/type-range", "bolt12/static-invoice/reader/offer-unknown-range";
+    /// `offer_chains` is not a whole number of chain hashes. Knocked out:
+    /// the bytes after the last whole hash are left out.
+    OfferChainsLength => "offer/chains-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// Unknown even `offer_features` bits.
+    OfferFeatures => "offer/features-unknown-even", "bolt12/static-invoice/reader/offer-features-unknown-even";
+    /// No supported chain (including an empty `offer_chains`).
+    OfferChain => "offer/chain-supported", "bolt12/static-invoice/reader/offer-chain-unsupported";
+    /// `offer_amount` without `offer_description`.
+    OfferAmountDescription => "offer/amount-needs-description", "bolt12/static-invoice/reader/offer-amount-without-description";
+    /// `offer_amount` of zero.
+    OfferAmountZero => "offer/amount-not-zero", "bolt12/static-invoice/reader/offer-amount-zero";
+    /// `offer_currency` without `offer_amount`.
+    OfferCurrencyAmount => "offer/currency-needs-amount", "bolt12/static-invoice/reader/offer-currency-without-amount";
+    /// `offer_paths` cut short, or a point in it off the curve.
+    OfferPathsEncoding => "offer/paths-encoding", "bolt1/tlv/reader/known-type-bad-length";
+    /// `offer_issuer_id` not a 33-byte point.
+    OfferIssuerIdEncoding => "offer/issuer-id-encoding", "bolt1/tlv/reader/known-type-bad-length";
+    /// Neither `offer_issuer_id` nor `offer_paths`.
+    OfferIssuerOrPaths => "offer/issuer-or-paths", "bolt12/static-invoice/reader/offer-no-issuer-or-paths";
+    /// A path in `offer_paths` with no hops.
+    OfferPathHops => "offer/path-hops", "bolt12/static-invoice/reader/offer-paths-zero-hops";
+
+    // BOLT 12 (draft): the static invoice reader.
+    /// `invoice_payment_hash` of another length than 32. Knocked out: kept as read.
+    InvoicePaymentHashLength => "static-invoice/payment-hash-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// `invreq_chain` of another length than 32. Knocked out: kept as read.
+    InvoiceInvreqChainLength => "static-invoice/invreq-chain-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// `signature` of another length than 64. Knocked out: kept as read.
+    InvoiceSignatureLength => "static-invoice/signature-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// `invoice_paths` cut short, or a point in it off the curve.
+    InvoicePathsEncoding => "static-invoice/paths-encoding", "bolt1/tlv/reader/known-type-bad-length";
+    /// `invoice_blindedpay` cut short.
+    InvoiceBlindedPayEncoding => "static-invoice/blindedpay-encoding", "bolt1/tlv/reader/known-type-bad-length";
+    /// `invoice_node_id` not a 33-byte point.
+    InvoiceNodeIdEncoding => "static-invoice/node-id-encoding", "bolt1/tlv/reader/known-type-bad-length";
+    /// `static_invoice_message_paths` cut short, or a point in it off the curve.
+    InvoiceMessagePathsEncoding => "static-invoice/message-paths-encoding", "bolt1/tlv/reader/known-type-bad-length";
+    /// `invreq_chain` other than bitcoin.
+    InvoiceChain => "static-invoice/chain-supported", "bolt12/static-invoice/reader/chain-supported";
+    /// `invoice_payment_hash` is set: not a static invoice.
+    InvoiceNoPaymentHash => "static-invoice/no-payment-hash", "bolt12/static-invoice/reader/amount-required-with-payment-hash";
+    /// No `invoice_created_at`.
+    InvoiceCreatedAt => "static-invoice/created-at", "bolt12/static-invoice/reader/created-at-required";
+    /// No `invoice_node_id`.
+    InvoiceNodeId => "static-invoice/node-id", "bolt12/static-invoice/reader/node-id-required";
+    /// Unknown even `invoice_features` bits.
+    InvoiceFeatures => "static-invoice/features-unknown-even", "bolt12/static-invoice/reader/features-unknown-even";
+    /// Expired with its `invoice_relative_expiry`.
+    InvoiceExpiryRelative => "static-invoice/expiry-relative", "bolt12/static-invoice/reader/expiry-relative";
+    /// Expired with the default expiry.
+    InvoiceExpiryDefault => "static-invoice/expiry-default", "bolt12/static-invoice/reader/expiry-default";
+    /// No `invoice_paths`, or an empty one.
+    InvoicePaths => "static-invoice/paths", "bolt12/static-invoice/reader/paths-required";
+    /// A path in `invoice_paths` with no hops.
+    InvoicePathHops => "static-invoice/path-hops", "bolt12/static-invoice/reader/paths-zero-hops";
+    /// No `invoice_blindedpay`.
+    InvoiceBlindedPay => "static-invoice/blindedpay", "bolt12/static-invoice/reader/blindedpay-required";
+    /// Not one `blinded_payinfo` per path.
+    InvoiceBlindedPayCount => "static-invoice/blindedpay-count", "bolt12/static-invoice/reader/blindedpay-count";
+    /// Every path's `blinded_payinfo` has unknown even features.
+    InvoiceUsablePath => "static-invoice/usable-path", "bolt12/static-invoice/reader/no-usable-paths";
+    /// `invoice_node_id` is not `offer_issuer_id`.
+    InvoiceNodeIdIssuer => "static-invoice/node-id-issuer-id", "bolt12/static-invoice/reader/node-id-issuer-id";
+    /// `invoice_node_id` is not the final blinded node of an offer path.
+    InvoiceNodeIdBlinded => "static-invoice/node-id-blinded", "bolt12/static-invoice/reader/node-id-blinded";
+    /// No `signature`.
+    InvoiceSignaturePresent => "static-invoice/signature-present", "bolt12/static-invoice/reader/signature-valid";
+    /// The signature does not verify.
+    InvoiceSignatureValid => "static-invoice/signature-valid", "bolt12/static-invoice/reader/signature-valid";
+    /// No `static_invoice_message_paths`, or an empty one.
+    InvoiceMessagePaths => "static-invoice/message-paths", "bolt12/static-invoice/reader/message-paths-required";
+
+    // BOLT 2 (draft): update_add_htlc and revoke_and_ack.
+    /// An `update_add_htlc` of another message type.
+    HtlcMessageType => "update-add-htlc/type", "bolt2/hold-htlc/receiving-node/update-add-htlc-format";
+    /// A `revoke_and_ack` of another message type.
+    RevokeMessageType => "revoke-and-ack/type", "bolt2/reply-paths/receiving-node/revoke-and-ack-format";
+    /// A message shorter than its fixed fields (cannot be read past).
+    MessageLength => "message/length", "bolt1/message/receiving-node/insufficient-length";
+    /// `blinded_path` (`update_add_htlc_tlvs` 0) is not on the curve.
+    HtlcPathKeyPoint => "update-add-htlc/path-key-point", "bolt2/hold-htlc/receiving-node/blinded-path-tlv";
+    /// `next_per_commitment_point` is not on the curve.
+    RevokeNextPoint => "revoke-and-ack/next-point", "bolt2/reply-paths/receiving-node/revoke-and-ack-format";
+    /// A release path cut short or with bytes after it (cannot be read past).
+    ReleasePathEncoding => "revoke-and-ack/release-path-encoding", "bolt2/reply-paths/receiving-node/release-message-paths-tlv";
+    /// A point in a release path off the curve.
+    ReleasePathPoint => "revoke-and-ack/release-path-point", "bolt2/reply-paths/receiving-node/release-message-paths-tlv";
+    /// `blinded_path` (`update_add_htlc_tlvs` 0) is not 33 bytes. Knocked out: kept as read.
+    HtlcPathKeyLength => "update-add-htlc/path-key-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// `hold_htlc` carries data. Knocked out: read as set.
+    HtlcHoldEmpty => "update-add-htlc/hold-htlc-empty", "bolt2/hold-htlc/receiving-node/hold-htlc-tlv";
+    /// A release path with no hops.
+    ReleasePathHops => "revoke-and-ack/release-path-hops", "bolt2/reply-paths/receiving-node/release-message-paths-tlv";
+
+    // BOLT 1 and 9: feature vectors.
+    /// An unknown even feature bit.
+    FeatureUnknownEven => "features/unknown-even", "bolt1/features/receiving-node/unknown-even-init-bit";
+    /// A feature set without its dependency.
+    FeatureDependency => "features/dependency", "bolt1/features/receiving-node/missing-dependency";
+}
+
+thread_local! {
+    static KNOCKED_OUT: Cell<u128> = const { Cell::new(0) };
+    static FIRED: Cell<Option<Rule>> = const { Cell::new(None) };
+}
+
+const _: () = assert!(Rule::ALL.len() <= 128, "the knockout set is a u128");
+
+fn bit(rule: Rule) -> u128 {
+    1u128 << (rule as u32)
+}
+
+/// Whether `rule` is knocked out on this thread.
+pub fn knocked_out(rule: Rule) -> bool {
+    KNOCKED_OUT.with(|k| k.get() & bit(rule) != 0)
+}
+
+/// Whether the check of `rule` rejects: when `violated` and `rule` is not
+/// knocked out (then it is recorded as the rule that fired).
+pub fn rejects(rule: Rule, violated: bool) -> bool {
+    if !violated || knocked_out(rule) {
+        return false;
+    }
+    FIRED.with(|f| f.set(Some(rule)));
+    true
+}
+
+/// Record `rule` as the one that fired, for a check that rejects even when
+/// knocked out (the reader cannot read past it).
+pub fn fire(rule: Rule) {
+    FIRED.with(|f| f.set(Some(rule)));
+}
+
+/// `Err(rejection())` when the check of `rule` rejects (see [`rejects`]).
+pub fn check(
+    rule: Rule,
+    violated: bool,
+    rejection: impl FnOnce() -> Rejection,
+) -> Result<(), Rejection> {
+    if rejects(rule, violated) {
+        Err(rejection())
+    } else {
+        Ok(())
+    }
+}
+
+/// Run `f` with exactly `rules` knocked out on this thread; returns its
+/// result and the last rule that fired while it ran (the one a rejection
+/// comes from), if any.
+pub fn with_knockouts<T>(rules: &[Rule], f: impl FnOnce() -> T) -> (T, Option<Rule>) {
+    let set = rules.iter().fold(0u128, |s, r| s | bit(*r));
+    let before = KNOCKED_OUT.with(|k| k.replace(set));
+    let fired_before = FIRED.with(|x| x.replace(None));
+    let out = f();
+    let fired = FIRED.with(|x| x.replace(fired_before));
+    KNOCKED_OUT.with(|k| k.set(before));
+    (out, fired)
+}
+
+/// The rules that enforce `requirement`.
+pub fn enforcing(requirement: &str) -> Vec<Rule> {
+    Rule::ALL
+        .iter()
+        .copied()
+        .filter(|r| r.requirement() == requirement)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asyncpay_adapter::ReasonClass;
+
+    #[test]
+    fn ids_are_unique() {
+        let mut ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+
+    #[test]
+    fn a_knocked_out_rule_does_not_reject_and_the_set_is_restored() {
+        let reject = || Rejection::new(ReasonClass::InvalidValue, "x");
+        let (r, fired) = with_knockouts(&[], || check(Rule::TlvDuplicate, true, reject));
+        assert!(r.is_err());
+        assert_eq!(fired, Some(Rule::TlvDuplicate));
+        let (r, fired) = with_knockouts(&[Rule::TlvDuplicate], || {
+            check(Rule::TlvDuplicate, true, reject)
+        });
+        assert!(r.is_ok());
+        assert_eq!(fired, None);
+        assert!(!knocked_out(Rule::TlvDuplicate));
+    }
+}
