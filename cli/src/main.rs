@@ -108,6 +108,11 @@ struct RunArgs {
     /// SHOULD failures fail the run too.
     #[arg(long)]
     strict: bool,
+    /// An invalid vector rejected for another reason than its defect's
+    /// fails the run too (by default it is counted apart); the report lists,
+    /// per adapter, the requirements it enforces under another reason.
+    #[arg(long)]
+    strict_reasons: bool,
     /// Skip the upstream bolts cases.
     #[arg(long)]
     no_upstream: bool,
@@ -397,6 +402,7 @@ fn run(args: RunArgs) -> ExitCode {
         upstream: !args.no_upstream,
         threads: args.threads,
         strict: args.strict,
+        strict_reasons: args.strict_reasons,
     };
     let plan = suite.plan(&adapters, &opts);
     let total = plan.cases.len() + plan.upstream.len();

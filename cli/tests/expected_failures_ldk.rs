@@ -73,7 +73,7 @@ fn removing_any_entry_fails_the_run_on_each_of_its_trials() {
             };
             match &r.status {
                 Status::Failed { failure, .. } if entry.covers(&failure.observed) => {
-                    assert!(r.fails_run(true), "{t}");
+                    assert!(r.fails_run(true, false), "{t}");
                 }
                 other => problems.push(format!(
                     "entry {i}: without it, {t} is {other:?}, not a failure the entry waives ({})",

@@ -185,6 +185,41 @@ pub fn text(report: &Report) -> String {
             })
             .collect(),
     );
+    // Per adapter, the requirements it enforces under another reason.
+    let mut reasons: BTreeMap<(String, String), BTreeMap<(String, String), usize>> =
+        BTreeMap::new();
+    for r in &report.results {
+        if let Status::OtherReason {
+            expected, actual, ..
+        } = &r.status
+        {
+            for q in &r.requirements {
+                *reasons
+                    .entry((r.adapter.clone(), q.id.clone()))
+                    .or_default()
+                    .entry((expected.clone(), actual.clone()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    section(
+        &mut s,
+        if report.strict_reasons {
+            "requirements enforced under another reason, by adapter (failing: --strict-reasons)"
+        } else {
+            "requirements enforced under another reason, by adapter (--strict-reasons fails them)"
+        },
+        reasons
+            .into_iter()
+            .map(|((a, q), by)| {
+                let by: Vec<String> = by
+                    .into_iter()
+                    .map(|((e, g), n)| format!("{n} × {e} as {g}"))
+                    .collect();
+                format!("{a}: {q}: {}", by.join(", "))
+            })
+            .collect(),
+    );
     let mut skips: BTreeMap<(String, String), usize> = BTreeMap::new();
     for r in &report.results {
         if let Status::Skipped { reason } = &r.status {
@@ -288,6 +323,7 @@ pub fn json(report: &Report) -> serde_json::Value {
         "summary": report.summary_line(),
         "success": report.success(),
         "strict": report.strict,
+        "strict_reasons": report.strict_reasons,
         "totals": report.totals(),
         "table": table,
         "trials": report.results,

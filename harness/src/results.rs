@@ -199,9 +199,11 @@ impl TrialResult {
         }
     }
 
-    /// Whether this trial fails the run.
-    pub fn fails_run(&self, strict: bool) -> bool {
+    /// Whether this trial fails the run: `strict` makes SHOULD failures
+    /// fail it, `strict_reasons` rejections for another reason.
+    pub fn fails_run(&self, strict: bool, strict_reasons: bool) -> bool {
         match &self.status {
+            Status::OtherReason { .. } => strict_reasons,
             Status::Failed { grade, listed, .. } => {
                 strict || *grade == Grade::Must || listed.is_some()
             }
@@ -288,6 +290,8 @@ pub struct Report {
     pub results: Vec<TrialResult>,
     /// Whether SHOULD failures fail the run.
     pub strict: bool,
+    /// Whether rejections for another reason fail the run.
+    pub strict_reasons: bool,
 }
 
 impl Report {
@@ -312,7 +316,10 @@ impl Report {
     /// Whether the run conforms: no MUST failure (or, strict, no failure at
     /// all), no unexpected pass, no error.
     pub fn success(&self) -> bool {
-        !self.results.iter().any(|r| r.fails_run(self.strict))
+        !self
+            .results
+            .iter()
+            .any(|r| r.fails_run(self.strict, self.strict_reasons))
     }
 
     /// `N passed, N failed, N rejected for another reason, N skipped`:

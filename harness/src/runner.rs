@@ -72,6 +72,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// SHOULD failures fail the run too.
     pub strict: bool,
+    /// An invalid vector rejected for another reason fails the run too.
+    pub strict_reasons: bool,
 }
 
 impl Default for RunOptions {
@@ -85,6 +87,7 @@ impl Default for RunOptions {
             upstream: true,
             threads: 0,
             strict: false,
+            strict_reasons: false,
         }
     }
 }
@@ -564,6 +567,7 @@ impl Plan {
         Report {
             results,
             strict: opts.strict,
+            strict_reasons: opts.strict_reasons,
         }
     }
 }

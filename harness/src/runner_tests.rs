@@ -445,7 +445,7 @@ fn an_entry_waives_only_the_failure_it_names() {
             ..
         } => {
             let row = r.results.iter().find(|t| t.test == "view-differs").unwrap();
-            assert!(row.fails_run(false), "{st:?}");
+            assert!(row.fails_run(false, false), "{st:?}");
             assert!(crate::report::describe(row).contains("waives only: rejected (truncated)"));
         }
         st => panic!("{st:?}"),
@@ -678,4 +678,28 @@ fn a_scenario_failing_a_should_then_a_must_is_graded_must_and_waived_only_by_bot
         Status::ExpectedFailure { .. }
     ));
     assert!(r.success());
+}
+
+#[test]
+fn another_reason_fails_only_with_strict_reasons() {
+    let s = suite(vec![test(
+        "invalid-other-class",
+        Verdict::Invalid,
+        "reject_other",
+        "req/must",
+    )]);
+    assert!(s.run(&adapters(), &opts()).success());
+    let strict = s.run(
+        &adapters(),
+        &RunOptions {
+            strict_reasons: true,
+            ..opts()
+        },
+    );
+    assert!(!strict.success());
+    let text = crate::report::text(&strict);
+    assert!(
+        text.contains("req/must: 1 × truncated as invalid_value"),
+        "{text}"
+    );
 }

@@ -10,6 +10,7 @@
 //! path key `E_i` it was handed.
 
 use crate::crypto::{self, aead_decrypt, aead_encrypt, ecdh, hmac256, sha256_concat};
+use crate::rules::{self, Rule};
 use crate::tlv;
 use crate::wire::{check_point, unhex};
 use asyncpay_adapter::blinding::{
@@ -189,6 +190,7 @@ pub fn unblind(
     let (ss, blinded_privkey) = hop_keys(node_secret, path_key)?;
     let rho = rho(&ss);
     let plaintext = aead_decrypt(&rho, &[0u8; 12], &[], encrypted).ok_or_else(|| {
+        rules::fire(Rule::BlindedDecrypt);
         Rejection::new(
             ReasonClass::DecryptionFailed,
             "encrypted_recipient_data does not decrypt under rho (tampered data or wrong path key)",
@@ -322,7 +324,10 @@ pub fn unblind_view(input: &UnblindHop, profile: &Profile) -> Result<UnblindedHo
     let enc = unhex(&input.encrypted_recipient_data, "encrypted_recipient_data")?;
     let u = unblind(&k, &e, &enc)?;
     let d = parse_encrypted_data(&u.plaintext, &profile_known(profile))?;
-    if d.next_node_id.is_some() && d.short_channel_id.is_some() {
+    if rules::rejects(
+        Rule::BlindedBothNextHops,
+        d.next_node_id.is_some() && d.short_channel_id.is_some(),
+    ) {
         return Err(Rejection::new(
             ReasonClass::InvalidEncryptedData,
             "both next_node_id and short_channel_id",

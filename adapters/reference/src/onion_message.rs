@@ -15,6 +15,7 @@ use crate::blinding::{self, EncryptedData};
 use crate::crypto;
 use crate::experimental;
 use crate::release_context;
+use crate::rules::{self, Rule};
 use crate::sphinx;
 use crate::tlv;
 use crate::wire::{read_path, unhex, write_path, Cursor};
@@ -101,7 +102,7 @@ pub fn final_payload(
 ) -> Result<Vec<u8>, Rejection> {
     let mut recs: Vec<(u64, Vec<u8>)> = vec![(ENCRYPTED_RECIPIENT_DATA, encrypted.to_vec())];
     if let Some(rp) = &input.reply_path {
-        if rp.hops.is_empty() {
+        if rules::rejects(Rule::BuildReplyPathHops, rp.hops.is_empty()) {
             return Err(rej(
                 ReasonClass::InvalidBlindedPath,
                 "reply_path with no hops",
@@ -227,6 +228,7 @@ pub fn peel(
         .map_err(|e| rej(e.class(), format!("onionmsg_tlv: {e}")))?;
 
     let enc = payload.get(ENCRYPTED_RECIPIENT_DATA).ok_or_else(|| {
+        rules::fire(Rule::OnionDecrypt);
         rej(
             ReasonClass::InvalidEncryptedData,
             "onionmsg_tlv without encrypted_recipient_data",
@@ -234,6 +236,7 @@ pub fn peel(
     })?;
     let plain =
         crypto::aead_decrypt(&blinding::rho(&ss), &[0u8; 12], &[], enc).ok_or_else(|| {
+            rules::fire(Rule::OnionDecrypt);
             rej(
                 ReasonClass::DecryptionFailed,
                 "encrypted_recipient_data does not decrypt under rho",
@@ -248,8 +251,11 @@ pub fn peel(
     match layer.next_packet {
         Some(next_packet) => {
             if let Some(r) = payload.records.iter().find(|r| {
-                r.tlv_type != ENCRYPTED_RECIPIENT_DATA
-                    && !experimental_hop_types.contains(&r.tlv_type)
+                rules::rejects(
+                    Rule::OnionNonFinalExtra,
+                    r.tlv_type != ENCRYPTED_RECIPIENT_DATA
+                        && !experimental_hop_types.contains(&r.tlv_type),
+                )
             }) {
                 return Err(rej(
                     ReasonClass::InvalidContent,
@@ -292,21 +298,24 @@ pub fn peel(
 
 /// The reader's rules for a forwarding hop's `encrypted_data_tlv`.
 pub fn check_forward_data(data: &EncryptedData) -> Result<(), Rejection> {
-    if data.path_id.is_some() {
+    if rules::rejects(Rule::OnionNonFinalPathId, data.path_id.is_some()) {
         return Err(rej(
             ReasonClass::InvalidEncryptedData,
             "path_id in a non-final hop's encrypted_data_tlv",
         ));
     }
     match (data.next_node_id, data.short_channel_id) {
-        (Some(_), Some(_)) => Err(rej(
+        (Some(_), Some(_)) if rules::rejects(Rule::OnionNextPeer, true) => Err(rej(
             ReasonClass::InvalidEncryptedData,
             "both next_node_id and short_channel_id",
         )),
-        (None, None) => Err(rej(
-            ReasonClass::InvalidEncryptedData,
-            "neither next_node_id nor short_channel_id in a non-final hop",
-        )),
+        (None, None) => Err({
+            rules::fire(Rule::OnionNextPeer);
+            rej(
+                ReasonClass::InvalidEncryptedData,
+                "neither next_node_id nor short_channel_id in a non-final hop",
+            )
+        }),
         _ => Ok(()),
     }
 }
@@ -329,7 +338,7 @@ fn receive(
                 .map(|(k, t)| (*k, *t, r.value))
         })
         .collect();
-    if found.len() > 1 {
+    if rules::rejects(Rule::OnionOneContent, found.len() > 1) {
         return Err(rej(
             ReasonClass::InvalidContent,
             format!("{} content fields in one onionmsg_tlv", found.len()),
@@ -363,7 +372,7 @@ fn receive(
         match kind {
             "held_htlc_available" => {
                 check_tlv_stream(value, kind, |_| false)?;
-                if view.reply_path.is_none() {
+                if rules::rejects(Rule::OnionHeldReplyPath, view.reply_path.is_none()) {
                     return Err(rej(
                         ReasonClass::MissingReplyPath,
                         "held_htlc_available without a reply_path: the recipient cannot release",
@@ -389,10 +398,12 @@ fn receive(
             value: hex::encode(value),
         });
     }
-    if pr989.is_none()
-        && data.get(ctx_type).is_some()
-        && content.map(|c| c.0) != Some("release_held_htlc")
-    {
+    if rules::rejects(
+        Rule::OnionReleasePathMisused,
+        pr989.is_none()
+            && data.get(ctx_type).is_some()
+            && content.map(|c| c.0) != Some("release_held_htlc"),
+    ) {
         return Err(rej(
             ReasonClass::InvalidContent,
             "a reply path made for release_held_htlc used for another message",
@@ -405,7 +416,7 @@ fn read_reply_path(v: &[u8]) -> Result<BlindedPathView, Rejection> {
     let mut c = Cursor::new(v, "reply_path");
     let p = read_path(&mut c)?;
     c.finish()?;
-    if p.hops.is_empty() {
+    if rules::rejects(Rule::ReplyPathHops, p.hops.is_empty()) {
         return Err(rej(
             ReasonClass::InvalidBlindedPath,
             "reply_path with no hops",
@@ -422,6 +433,7 @@ fn release(
     let t = profile.numbers.encrypted_data_release_context;
     if !suite_release_context(profile) {
         let value = data.get(t).ok_or_else(|| {
+            rules::fire(Rule::ReleaseAuthenticated);
             rej(
                 ReasonClass::UnauthenticatedRelease,
                 "release_held_htlc arrived over a path without a release context",
@@ -450,7 +462,7 @@ fn release(
 }
 
 fn check_release_secret(input: &PeelOnionMessage, value: &[u8], len: u64) -> Result<(), Rejection> {
-    if value.len() as u64 != len {
+    if rules::rejects(Rule::ReleaseSecretLength, value.len() as u64 != len) {
         return Err(rej(
             ReasonClass::InvalidValue,
             format!(
@@ -463,6 +475,9 @@ fn check_release_secret(input: &PeelOnionMessage, value: &[u8], len: u64) -> Res
         if unhex(s, "held_release_secrets")? == value {
             return Ok(());
         }
+    }
+    if !rules::rejects(Rule::ReleaseSecretKnown, true) {
+        return Ok(());
     }
     Err(rej(
         ReasonClass::UnauthenticatedRelease,

@@ -166,6 +166,43 @@ rules! {
     /// A release path with no hops.
     ReleasePathHops => "revoke-and-ack/release-path-hops", "bolt2/reply-paths/receiving-node/release-message-paths-tlv";
 
+    // BOLT 4: onion messages and route blinding.
+    /// The onion's HMAC does not verify (cannot be read past).
+    OnionHmac => "onion-message/hmac", "bolt4/onion-messages/reader/decrypt";
+    /// No `encrypted_recipient_data`, or it does not decrypt (cannot be read past).
+    OnionDecrypt => "onion-message/decrypt", "bolt4/onion-messages/reader/decrypt";
+    /// A forwarding layer's `onionmsg_tlv` carries other fields. Knocked out: ignored.
+    OnionNonFinalExtra => "onion-message/non-final-extra-fields", "bolt4/onion-messages/reader/non-final-extra-fields";
+    /// A forwarding hop's `encrypted_data_tlv` carries `path_id`. Knocked out: ignored.
+    OnionNonFinalPathId => "onion-message/non-final-path-id", "bolt4/onion-messages/reader/non-final-path-id";
+    /// A forwarding hop names both, or neither, of `next_node_id` and
+    /// `short_channel_id`. Knocked out: `next_node_id` wins (neither: cannot be read past).
+    OnionNextPeer => "onion-message/next-peer", "bolt4/onion-messages/reader/next-peer";
+    /// More than one content field. Knocked out: the first is read.
+    OnionOneContent => "onion-message/one-content", "bolt4/onion-messages/reader/more-than-one-payload";
+    /// `held_htlc_available` without a `reply_path`.
+    OnionHeldReplyPath => "onion-message/held-needs-reply-path", "bolt2/onion-messages/payer/held-htlc-available-tlv";
+    /// A path made for `release_held_htlc` used for another message.
+    OnionReleasePathMisused => "onion-message/release-path-misused", "bolt4/onion-messages/reader/non-reply-on-reply-path";
+    /// A `reply_path` with no hops.
+    ReplyPathHops => "onion-message/reply-path-hops", "bolt4/reply-paths/writer/reply-path-encrypted-data";
+    /// A writer asked to attach a `reply_path` with no hops. Knocked out: written.
+    BuildReplyPathHops => "onion-message/build-reply-path-hops", "bolt4/reply-paths/writer/reply-path-encrypted-data";
+    /// (PR 989) A `payment_release_secret` of another length. Knocked out:
+    /// compared as it is.
+    ReleaseSecretLength => "release/pr989-secret-length", "bolt2/release/holding-node/no-forward-until-release";
+    /// (PR 989) A `payment_release_secret` this node does not hold.
+    ReleaseSecretKnown => "release/pr989-secret-known", "bolt2/release/holding-node/no-forward-until-release";
+    /// A `release_held_htlc` over a path whose release context this node
+    /// did not create (missing, or its `path_id` MAC does not verify).
+    /// Knocked out: the context is taken as it is (a missing one cannot be read past).
+    ReleaseAuthenticated => "release/authenticated", "bolt2/release/holding-node/no-forward-until-release";
+    /// A blinded hop's data does not decrypt (cannot be read past).
+    BlindedDecrypt => "blinded-path/decrypt", "bolt4/reply-paths/reader/decrypt";
+    /// A blinded hop names both `next_node_id` and `short_channel_id`.
+    /// Knocked out: both are reported.
+    BlindedBothNextHops => "blinded-path/both-next-hops", "bolt4/reply-paths/reader/payload-both-scid-and-node-id";
+
     // BOLT 1 and 9: feature vectors.
     /// An unknown even feature bit.
     FeatureUnknownEven => "features/unknown-even", "bolt1/features/receiving-node/unknown-even-init-bit";

@@ -5,6 +5,7 @@
 
 use crate::bigsize;
 use crate::crypto::{self, chacha20_stream, ecdh, hmac256, sha256_concat};
+use crate::rules::{self, Rule};
 use asyncpay_adapter::{ReasonClass, Rejection};
 use secp256k1::{PublicKey, SecretKey};
 
@@ -181,6 +182,7 @@ pub fn peel(
         .zip(hmac)
         .fold(0u8, |acc, (a, b)| acc | (a ^ b));
     if diff != 0 {
+        rules::fire(Rule::OnionHmac);
         return Err(fail(ReasonClass::InvalidHmac, "onion HMAC does not verify"));
     }
     let rho = hmac256(b"rho", &ss);

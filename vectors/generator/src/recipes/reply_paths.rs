@@ -791,8 +791,8 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     ));
     f.test(tv(
         "wrong-path-key",
-        "Hop B is handed hop A's path key (E_0 instead of E_1).",
-        &[R_READER_KEYS, R_READER_REJECT],
+        "Hop B is handed hop A's path key (E_0 instead of E_1), so its data does not decrypt.",
+        &[R_READER_KEYS, R_READER_DECRYPT, R_READER_REJECT],
         &["WrongPathKey"],
         Verdict::Invalid,
         "blinded_path.unblind",
