@@ -270,7 +270,10 @@ pub fn parse_encrypted_data(bytes: &[u8], extra_known: &[u64]) -> Result<Encrypt
             }
             PATH_ID => d.path_id = Some(r.value.to_vec()),
             NEXT_PATH_KEY_OVERRIDE => {
-                d.next_path_key_override = Some(check_point(r.value, "next_path_key_override")?);
+                let p = check_point(r.value, "next_path_key_override").inspect_err(|_| {
+                    rules::fire(Rule::BlindedOverridePoint);
+                })?;
+                d.next_path_key_override = Some(p);
             }
             PAYMENT_RELAY => {
                 if !(6..=10).contains(&r.value.len()) {

@@ -199,6 +199,8 @@ rules! {
     ReleaseAuthenticated => "release/authenticated", "bolt2/release/holding-node/no-forward-until-release";
     /// A blinded hop's data does not decrypt (cannot be read past).
     BlindedDecrypt => "blinded-path/decrypt", "bolt4/reply-paths/reader/decrypt";
+    /// A blinded hop's `next_path_key_override` is not a point (it cannot be used).
+    BlindedOverridePoint => "blinded-path/override-point", "bolt4/reply-paths/reader/use-path-key-override";
     /// A blinded hop names both `next_node_id` and `short_channel_id`.
     /// Knocked out: both are reported.
     BlindedBothNextHops => "blinded-path/both-next-hops", "bolt4/reply-paths/reader/payload-both-scid-and-node-id";

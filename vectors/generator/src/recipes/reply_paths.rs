@@ -629,6 +629,7 @@ const R_READER_KEYS: &str = "bolt4/reply-paths/reader/compute-keys";
 const R_READER_DECRYPT: &str = "bolt4/reply-paths/reader/decrypt";
 const R_READER_REJECT: &str = "bolt4/reply-paths/reader/bad-encrypted-data";
 const R_READER_NEXT_KEY: &str = "bolt4/reply-paths/reader/next-path-key";
+const R_PATH_KEY_OVERRIDE: &str = "bolt4/reply-paths/reader/use-path-key-override";
 /// The draft's requirement that each reply path carries the release context.
 pub const R_RAA_RELEASE_TLV: &str = "bolt2/reply-paths/payer/release-held-htlc-in-encrypted-data";
 /// Each reply path terminates at the holder and is unique.
@@ -854,6 +855,55 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             "blinded_path.unblind",
             unblind_input(cast::HOP_A, &h[0].big_e, &h[0].enc),
             reason(class),
+            Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
+        ));
+    }
+    // next_path_key_override: hop A hands hop B another path key than the
+    // one computed (BOLT 4 has the reader use it); one that is not a point
+    // cannot be used.
+    for (id, desc, value, verdict) in [
+        (
+            "path-key-override",
+            "A -> holder path whose hop A data carries next_node_id and next_path_key_override (the point of 0x77..): the next path key is the override, not the computed one.",
+            node(0x77).serialize().to_vec(),
+            Verdict::Valid,
+        ),
+        (
+            "path-key-override-not-a-point",
+            "A -> holder path whose hop A data carries next_node_id and a next_path_key_override of 33 bytes that are not a point (prefix 0x05).",
+            [&[0x05u8][..], &[0x77; 32][..]].concat(),
+            Verdict::Invalid,
+        ),
+    ] {
+        let d = PathDef {
+            name: "override",
+            description: "",
+            session: 0x7d,
+            hops: vec![
+                (cast::HOP_A, stream(vec![next_node(cast::HOLDER), (8u64, value)], None)),
+                (
+                    cast::HOLDER,
+                    stream(
+                        context_records(profile, &CHANNEL_ID, HTLC_ID, &RELEASE_AUTH_KEY),
+                        None,
+                    ),
+                ),
+            ],
+        };
+        let h = d.blind();
+        let (expected, flag) = match verdict {
+            Verdict::Valid => (view(unblind_view(&h, 0, &key(cast::HOP_A))), "Valid"),
+            _ => (reason(ReasonClass::InvalidPoint), "InvalidPoint"),
+        };
+        f.test(tv(
+            id,
+            format!("{desc} Hop A unblinds it."),
+            &[R_PATH_KEY_OVERRIDE],
+            &[flag],
+            verdict,
+            "blinded_path.unblind",
+            unblind_input(cast::HOP_A, &h[0].big_e, &h[0].enc),
+            expected,
             Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
         ));
     }
