@@ -91,6 +91,9 @@ rules! {
     OfferIssuerIdEncoding => "offer/issuer-id-encoding", "bolt1/tlv/reader/known-type-bad-length";
     /// Neither `offer_issuer_id` nor `offer_paths`.
     OfferIssuerOrPaths => "offer/issuer-or-paths", "bolt12/static-invoice/reader/offer-no-issuer-or-paths";
+    /// The offer's `offer_absolute_expiry` is before the reader's clock (a
+    /// static invoice's offer; an offer read alone has no clock).
+    OfferExpired => "offer/expired", "bolt12/static-invoice/reader/offer-expired";
     /// A path in `offer_paths` with no hops.
     OfferPathHops => "offer/path-hops", "bolt12/static-invoice/reader/offer-paths-zero-hops";
 

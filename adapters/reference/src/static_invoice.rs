@@ -28,7 +28,9 @@
 //! 4. **Offer fields**: the offer reader rules of [`crate::offer::check_rules`]
 //!    (description with amount, currency with amount, issuer id or paths,
 //!    `num_hops` 0, unknown even offer features, chains). The reference
-//!    supports bitcoin only.
+//!    supports bitcoin only. And "if the current time is after
+//!    `offer_absolute_expiry`: MUST NOT respond to the offer" at the
+//!    reader's clock → `expired`.
 //! 5. **Chain**: "if `invreq_chain` is not present: MUST reject the invoice
 //!    if bitcoin is not a supported chain. otherwise: MUST reject the
 //!    invoice if `invreq_chain`.`chain` is not a supported chain."
@@ -273,8 +275,17 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
         }
         other => other,
     };
-    // 4. Offer reader rules (the reference supports bitcoin only).
+    // 4. Offer reader rules (the reference supports bitcoin only), and the
+    // offer's expiry at the reader's clock.
     offer::check_rules(&offer_fields, &|c| c == BITCOIN_CHAIN)?;
+    if let Some(e) = offer_fields.absolute_expiry {
+        rules::check(Rule::OfferExpired, now > e, || {
+            rej(
+                ReasonClass::Expired,
+                format!("current time {now} is after offer_absolute_expiry {e}"),
+            )
+        })?;
+    }
     // 5. Chain.
     if let Some(c) = &invreq_chain {
         if rules::rejects(Rule::InvoiceChain, c != BITCOIN_CHAIN) {

@@ -421,6 +421,7 @@ const R_OFFER_FEAT: &str = "bolt12/static-invoice/reader/offer-features-unknown-
 const R_OFFER_AMT_DESC: &str = "bolt12/static-invoice/reader/offer-amount-without-description";
 const R_OFFER_CUR: &str = "bolt12/static-invoice/reader/offer-currency-without-amount";
 const R_OFFER_ZERO: &str = "bolt12/static-invoice/reader/offer-amount-zero";
+const R_OFFER_EXPIRED: &str = "bolt12/static-invoice/reader/offer-expired";
 const R_OFFER_ID_PATHS: &str = "bolt12/static-invoice/reader/offer-no-issuer-or-paths";
 const R_OFFER_HOPS: &str = "bolt12/static-invoice/reader/offer-paths-zero-hops";
 const R_TLV_MINIMAL: &str = "bolt1/tlv/reader/non-minimal-bigsize";
@@ -547,6 +548,10 @@ fn valid_tests(g: &mut Gen<'_>) {
     let mut reqs = vec![R_NODE_BLINDED, R_W_NODE_BLINDED];
     reqs.extend(sig_reqs);
     g.accept("valid-node-id-final-blinded-node-of-offer-path", "Offer without offer_issuer_id and two offer paths; invoice_node_id is the final blinded_node_id of the second path, whose key signs. The reader cannot know which path the request used, so any offer path's final node is accepted (gap/static-invoice-node-id).", &reqs, &["Valid"], v, &blinded, NOW, "");
+
+    let mut at = base();
+    at.offer.absolute_expiry = Some(NOW);
+    g.accept("valid-offer-expiry-at-boundary", "offer_absolute_expiry equal to the reader's clock: the current time is not after it, so the offer stands.", &[R_OFFER_EXPIRED], &["Valid", "ExpiryBoundary"], v, &at, NOW, "");
 
     let mut rel = base();
     rel.invoice.relative_expiry = Some(86_400);
@@ -1111,6 +1116,21 @@ fn invalid_tests(g: &mut Gen<'_>) {
             &o.bytes(p),
             NOW,
             C::UnknownRequiredFeature,
+            "",
+        );
+    }
+    {
+        // offer_absolute_expiry one second before the reader's clock.
+        let mut o = base();
+        o.offer.absolute_expiry = Some(NOW - 1);
+        g.reject(
+            "invalid-offer-expired",
+            "offer_absolute_expiry one second before the reader's clock: the offer has expired, so its invoice is not paid.",
+            &[R_OFFER_EXPIRED],
+            &["OfferRule", "ExpiryBoundary"],
+            &o.bytes(p),
+            NOW,
+            C::Expired,
             "",
         );
     }
