@@ -221,6 +221,23 @@ enum RequirementsCommand {
 }
 
 /// `./vectors` if it holds `profiles.json`, else the repository's `vectors/`.
+/// The suite of `dir`, its files that do not load named on standard error
+/// (`None`, after saying why, when it does not load at all).
+fn load_suite(dir: &Path) -> Option<Suite> {
+    match Suite::load(dir) {
+        Ok(s) => {
+            for e in &s.load_errors {
+                eprintln!("error: {}", e.message);
+            }
+            Some(s)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
 fn vectors_dir(given: Option<PathBuf>) -> PathBuf {
     if let Some(d) = given {
         return d;
@@ -288,17 +305,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Vectors(VectorsCommand::Audit { vectors }) => {
-            let dir = vectors_dir(vectors);
-            let suite = match Suite::load(&dir) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::FAILURE;
-                }
+            let Some(suite) = load_suite(&vectors_dir(vectors)) else {
+                return ExitCode::FAILURE;
             };
-            for e in &suite.load_errors {
-                eprintln!("error: {}", e.message);
-            }
             let a = asyncpay_vectors::audit::audit(&suite);
             print!("{}", asyncpay_vectors::audit::text(&a));
             if a.clean() && suite.load_errors.is_empty() {
@@ -313,12 +322,8 @@ fn main() -> ExitCode {
             fail_uncovered,
         }) => {
             let dir = vectors_dir(vectors);
-            let suite = match Suite::load(&dir) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::FAILURE;
-                }
+            let Some(suite) = load_suite(&dir) else {
+                return ExitCode::FAILURE;
             };
             if !suite.levels.is_present() {
                 eprintln!(
@@ -326,9 +331,6 @@ fn main() -> ExitCode {
                     dir.join("requirements.json").display()
                 );
                 return ExitCode::FAILURE;
-            }
-            for e in &suite.load_errors {
-                eprintln!("error: {}", e.message);
             }
             let c = coverage::coverage(&suite);
             if json {

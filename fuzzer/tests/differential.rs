@@ -21,6 +21,28 @@ fn config(seed: u64) -> Config {
     }
 }
 
+/// `adapter` fuzzed beside the reference on one op.
+fn fuzz_op(
+    adapter: Arc<dyn Adapter>,
+    op: &str,
+    iterations: u64,
+    seed: u64,
+) -> asyncpay_fuzz::report::FuzzReport {
+    let cfg = Config {
+        iterations: Some(iterations),
+        ops: vec![op.into()],
+        ..config(seed)
+    };
+    run(
+        &suite(),
+        &ReferenceAdapter,
+        &[adapter],
+        &BTreeMap::new(),
+        &cfg,
+        &|_, _| {},
+    )
+}
+
 /// The reference under another name.
 struct Twin;
 impl Adapter for Twin {
@@ -80,20 +102,7 @@ fn the_reference_agrees_with_itself() {
 
 #[test]
 fn a_lax_reader_is_found_clustered_and_shrunk() {
-    let lax: Arc<dyn Adapter> = Arc::new(Lax);
-    let cfg = Config {
-        iterations: Some(20_000),
-        ops: vec!["update_add_htlc.decode".into()],
-        ..config(2)
-    };
-    let r = run(
-        &suite(),
-        &ReferenceAdapter,
-        &[lax],
-        &BTreeMap::new(),
-        &cfg,
-        &|_, _| {},
-    );
+    let r = fuzz_op(Arc::new(Lax), "update_add_htlc.decode", 20_000, 2);
     let c = r
         .clusters
         .iter()
@@ -196,20 +205,7 @@ impl Adapter for Caseless {
 /// minimal string is shorter and still in mixed case.
 #[test]
 fn an_offer_text_divergence_shrinks_as_text() {
-    let caseless: Arc<dyn Adapter> = Arc::new(Caseless);
-    let cfg = Config {
-        iterations: Some(5_000),
-        ops: vec!["offer.decode".into()],
-        ..config(3)
-    };
-    let r = run(
-        &suite(),
-        &ReferenceAdapter,
-        &[caseless],
-        &BTreeMap::new(),
-        &cfg,
-        &|_, _| {},
-    );
+    let r = fuzz_op(Arc::new(Caseless), "offer.decode", 5_000, 3);
     let c = r
         .clusters
         .iter()
