@@ -218,6 +218,36 @@ rules! {
 thread_local! {
     static KNOCKED_OUT: Cell<u128> = const { Cell::new(0) };
     static FIRED: Cell<Option<Rule>> = const { Cell::new(None) };
+    static MARGINS: std::cell::RefCell<Vec<(Rule, i128)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The check of a numeric rule: `value` against its `bound`, violated when
+/// `value` is past it (greater). Records the margin `value - bound` for
+/// [`with_margins`], then checks as [`check`] does.
+pub fn check_bound(
+    rule: Rule,
+    value: u64,
+    bound: u64,
+    rejection: impl FnOnce() -> Rejection,
+) -> Result<(), Rejection> {
+    MARGINS.with(|m| {
+        let mut m = m.borrow_mut();
+        // Bounded: a reader evaluates a handful of numeric rules per call.
+        if m.len() < 64 {
+            m.push((rule, i128::from(value) - i128::from(bound)));
+        }
+    });
+    check(rule, value > bound, rejection)
+}
+
+/// Run `f`, returning its result and the margins of the numeric rules it
+/// checked ([`check_bound`]), in order.
+pub fn with_margins<T>(f: impl FnOnce() -> T) -> (T, Vec<(Rule, i128)>) {
+    let before = MARGINS.with(|m| m.take());
+    let out = f();
+    let seen = MARGINS.with(|m| m.replace(before));
+    (out, seen)
 }
 
 const _: () = assert!(Rule::ALL.len() <= 128, "the knockout set is a u128");
@@ -271,6 +301,18 @@ pub fn with_knockouts<T>(rules: &[Rule], f: impl FnOnce() -> T) -> (T, Option<Ru
     let fired = FIRED.with(|x| x.replace(fired_before));
     KNOCKED_OUT.with(|k| k.set(before));
     (out, fired)
+}
+
+/// The numeric rules: those checked with [`check_bound`].
+pub const NUMERIC: &[Rule] = &[
+    Rule::OfferExpired,
+    Rule::InvoiceExpiryRelative,
+    Rule::InvoiceExpiryDefault,
+];
+
+/// Whether `rule` is numeric (see [`NUMERIC`]).
+pub fn is_numeric(rule: Rule) -> bool {
+    NUMERIC.contains(&rule)
 }
 
 /// The rules that enforce `requirement`.

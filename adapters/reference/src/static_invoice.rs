@@ -279,7 +279,7 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
     // offer's expiry at the reader's clock.
     offer::check_rules(&offer_fields, &|c| c == BITCOIN_CHAIN)?;
     if let Some(e) = offer_fields.absolute_expiry {
-        rules::check(Rule::OfferExpired, now > e, || {
+        rules::check_bound(Rule::OfferExpired, now, e, || {
             rej(
                 ReasonClass::Expired,
                 format!("current time {now} is after offer_absolute_expiry {e}"),
@@ -334,16 +334,14 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
     } else {
         Rule::InvoiceExpiryDefault
     };
-    rules::check(
-        expiry_rule,
-        inv.created_at.is_some() && now > expires_at,
-        || {
+    if inv.created_at.is_some() {
+        rules::check_bound(expiry_rule, now, expires_at, || {
             rej(
                 ReasonClass::Expired,
                 format!("current time {now} is after {expires_at}"),
             )
-        },
-    )?;
+        })?;
+    }
     // 10. Payment paths.
     let no_paths: &[asyncpay_adapter::blinding::BlindedPathView] = &[];
     let paths = inv.paths.as_deref().unwrap_or(no_paths);

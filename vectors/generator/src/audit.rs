@@ -72,6 +72,9 @@ pub struct Audit {
     pub choices: BTreeMap<Rule, Vec<String>>,
     /// Invalid vectors rejected by a check outside the table, by reason class.
     pub outside_the_table: BTreeMap<String, usize>,
+    /// Per numeric rule (`rules::check_bound`), the margins to its bound
+    /// that some vector shows, of -1 (one below), 0 (at) and 1 (one past).
+    pub margins: BTreeMap<Rule, BTreeSet<i8>>,
     /// Requirement ids of the table that the catalogue does not hold.
     pub unknown_requirements: Vec<(Rule, String)>,
 }
@@ -90,10 +93,29 @@ impl Audit {
             .collect()
     }
 
+    /// The numeric rules met by some vector but not at their bound, one
+    /// below and one past it, with the margins missing.
+    pub fn unbounded(&self) -> Vec<(Rule, Vec<i8>)> {
+        Rule::ALL
+            .iter()
+            .filter(|r| rules::is_numeric(**r))
+            .filter_map(|r| {
+                let seen = self.margins.get(r).cloned().unwrap_or_default();
+                let missing: Vec<i8> = [-1, 0, 1]
+                    .into_iter()
+                    .filter(|m| !seen.contains(m))
+                    .collect();
+                (!missing.is_empty()).then_some((*r, missing))
+            })
+            .collect()
+    }
+
     /// Whether the corpus passes: every vector breaks only what it names,
-    /// every rule is pinned, every rule's requirement is catalogued.
+    /// every rule is pinned, every numeric rule is met at its bound and on
+    /// each side, every rule's requirement is catalogued.
     pub fn clean(&self) -> bool {
-        self.second_defects.is_empty()
+        self.unbounded().is_empty()
+            && self.second_defects.is_empty()
             && self.unnamed.is_empty()
             && self.unpinned().is_empty()
             && self.unknown_requirements.is_empty()
@@ -119,10 +141,16 @@ pub fn audit(suite: &Suite) -> Audit {
     }
     for f in &suite.files {
         for t in &f.file.tests {
+            let Ok(op) = t.operation() else { continue };
+            let (_, margins) = rules::with_margins(|| ReferenceAdapter.execute(&op, &f.profile));
+            for (r, m) in margins {
+                if (-1..=1).contains(&m) {
+                    a.margins.entry(r).or_default().insert(m as i8);
+                }
+            }
             if t.result == Verdict::Valid {
                 continue;
             }
-            let Ok(op) = t.operation() else { continue };
             let name = format!("{}::{}::{}", f.profile.name, f.area, t.id);
             let run = |knocked: &[Rule]| {
                 rules::with_knockouts(knocked, || ReferenceAdapter.execute(&op, &f.profile))
@@ -246,6 +274,15 @@ pub fn text(a: &Audit) -> String {
             );
         }
     }
+    for (r, missing) in a.unbounded() {
+        let _ = writeln!(
+            s,
+            "BOUND {} ({}): no vector at margin {:?} of its bound (-1 below, 0 at, 1 past)",
+            r.id(),
+            r.requirement(),
+            missing
+        );
+    }
     for (r, q) in &a.unknown_requirements {
         let _ = writeln!(
             s,
@@ -344,5 +381,24 @@ mod tests {
         }
         let a = audit(&s);
         assert!(a.unpinned().contains(&rule), "{}", text(&a));
+    }
+
+    #[test]
+    fn a_numeric_rule_without_its_vector_one_below_is_reported() {
+        let mut s = suite();
+        for file in &mut s.files {
+            let mut v = (*file.file).clone();
+            v.tests
+                .retain(|t| t.id != "valid-relative-expiry-one-second-before-boundary");
+            file.file = Arc::new(v);
+        }
+        let a = audit(&s);
+        assert!(
+            a.unbounded()
+                .contains(&(Rule::InvoiceExpiryRelative, vec![-1])),
+            "{}",
+            text(&a)
+        );
+        assert!(!a.clean());
     }
 }

@@ -549,12 +549,25 @@ fn valid_tests(g: &mut Gen<'_>) {
     reqs.extend(sig_reqs);
     g.accept("valid-node-id-final-blinded-node-of-offer-path", "Offer without offer_issuer_id and two offer paths; invoice_node_id is the final blinded_node_id of the second path, whose key signs. The reader cannot know which path the request used, so any offer path's final node is accepted (gap/static-invoice-node-id).", &reqs, &["Valid"], v, &blinded, NOW, "");
 
+    let mut before = base();
+    before.offer.absolute_expiry = Some(NOW + 1);
+    g.accept(
+        "valid-offer-expiry-one-second-before-boundary",
+        "offer_absolute_expiry a second after the reader's clock: the offer stands.",
+        &[R_OFFER_EXPIRED],
+        &["Valid", "ExpiryBoundary"],
+        v,
+        &before,
+        NOW,
+        "",
+    );
     let mut at = base();
     at.offer.absolute_expiry = Some(NOW);
     g.accept("valid-offer-expiry-at-boundary", "offer_absolute_expiry equal to the reader's clock: the current time is not after it, so the offer stands.", &[R_OFFER_EXPIRED], &["Valid", "ExpiryBoundary"], v, &at, NOW, "");
 
     let mut rel = base();
     rel.invoice.relative_expiry = Some(86_400);
+    g.accept("valid-relative-expiry-one-second-before-boundary", "invoice_relative_expiry 86400 and the reader's clock at created_at + 86399: a second before the bound.", &[R_EXP_REL], &["Valid", "ExpiryBoundary"], v, &rel, CREATED_AT + 86_399, "");
     g.accept("valid-relative-expiry-at-boundary", "invoice_relative_expiry 86400 and the reader's clock exactly at created_at + 86400: not greater, so not expired.", &[R_EXP_REL], &["Valid", "ExpiryBoundary"], v, &rel, CREATED_AT + 86_400, "");
 
     let mut two_weeks = base();
@@ -670,6 +683,7 @@ fn valid_tests(g: &mut Gen<'_>) {
 fn acceptable_tests(g: &mut Gen<'_>) {
     let a = Verdict::Acceptable;
     g.accept("acceptable-default-expiry-after-7200", "No invoice_relative_expiry and the clock at created_at + 7201: expired under the generic reader rule (7200 s), valid under the static-invoice 2-week default the reference follows.", &[R_EXP_DEF, R_EXP_2W], &["DraftGapDefaultExpiry"], a, &base(), CREATED_AT + 7201, "LDK applies a 2-week default expiry to static invoices (accepts).");
+    g.accept("acceptable-default-expiry-one-second-before-two-weeks", "No invoice_relative_expiry and the clock at created_at + 1209599: a second before the 2-week default's bound; past the generic 7200-second default.", &[R_EXP_DEF, R_EXP_2W], &["DraftGapDefaultExpiry", "ExpiryBoundary"], a, &base(), CREATED_AT + 1_209_599, "");
     g.accept("acceptable-default-expiry-two-weeks-at-boundary", "No invoice_relative_expiry and the clock at created_at + 1209600: the last second of the 2-week default; past the generic 7200-second default.", &[R_EXP_DEF, R_EXP_2W], &["DraftGapDefaultExpiry", "ExpiryBoundary"], a, &base(), CREATED_AT + 1_209_600, "LDK applies a 2-week default expiry to static invoices (accepts).");
 
     let mut one = base();
