@@ -22,6 +22,7 @@ use asyncpay_adapter::{Adapter, Profile};
 use asyncpay_harness::expected::Entry;
 use asyncpay_harness::vectors::Verdict;
 use asyncpay_harness::Suite;
+use asyncpay_reference::rules;
 use differ::{answer, compare, Answer, Comparison};
 use input::{Input, FUZZED_OPS};
 use mutate::{mutate, Pool};
@@ -282,6 +283,7 @@ pub fn run(
                 first_input: input.clone(),
                 seed_vector: seed.vector.clone(),
                 requirements: seed.requirements.clone(),
+                reference_rule: None,
                 mutations: mutations.clone(),
                 reference_answer: r.clone(),
                 their_answer: theirs.clone(),
@@ -335,7 +337,12 @@ pub fn run(
         };
         let small = shrink(&start, &mut keep, config.shrink_budget);
         let op = small.operation();
-        c.reference_answer = answer(reference, &op, &profile);
+        let (reference_answer, fired) =
+            rules::with_knockouts(&[], || answer(reference, &op, &profile));
+        c.reference_answer = reference_answer;
+        c.reference_rule = fired
+            .filter(|_| matches!(c.reference_answer, Answer::Rejected { .. }))
+            .map(|r| (r.id().to_string(), r.requirement().to_string()));
         c.their_answer = answer(adapter, &op, &profile);
         c.minimal = Some(small);
     }

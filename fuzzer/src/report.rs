@@ -64,6 +64,9 @@ pub struct Cluster {
     pub seed_vector: String,
     /// That vector's requirement ids (the rules the input bears on).
     pub requirements: Vec<String>,
+    /// The reference's rule (`asyncpay_reference::rules`) that rejects the
+    /// minimal input, as (rule id, requirement id), when one does.
+    pub reference_rule: Option<(String, String)>,
     /// The mutations that made the first input.
     pub mutations: Vec<String>,
     /// The reference's answer on the minimal input.
@@ -144,7 +147,14 @@ pub fn text(r: &FuzzReport) -> String {
             c.seed_vector,
             c.mutations.join("; ")
         );
-        let _ = writeln!(s, "  bears on: {}", c.requirements.join(", "));
+        match &c.reference_rule {
+            Some((rule, req)) => {
+                let _ = writeln!(s, "  the reference's rule: {rule} ({req})");
+            }
+            None => {
+                let _ = writeln!(s, "  bears on: {}", c.requirements.join(", "));
+            }
+        }
         let _ = writeln!(s, "  reference: {}", answer_line(&c.reference_answer));
         let _ = writeln!(s, "  {}: {}", c.key.adapter, answer_line(&c.their_answer));
         if let Some(m) = &c.minimal {
@@ -238,6 +248,7 @@ pub fn json(r: &FuzzReport) -> Value {
             "reference": c.key.reference, "theirs": c.key.theirs,
             "observed": c.observed, "count": c.count,
             "seed_vector": c.seed_vector, "requirements": c.requirements,
+            "reference_rule": c.reference_rule.as_ref().map(|(r, q)| json!({ "rule": r, "requirement": q })),
             "mutations": c.mutations,
             "first_input": c.first_input.vector_input(),
             "minimal_input": c.minimal.as_ref().map(Input::vector_input),

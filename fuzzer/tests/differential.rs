@@ -109,6 +109,14 @@ fn a_lax_reader_is_found_clustered_and_shrunk() {
         .find(|c| c.key.reference == "rejected:tlv_out_of_order" && c.key.theirs == "accepted")
         .unwrap_or_else(|| panic!("no cluster for the lax reader:\n{}", report::text(&r)));
     let minimal = c.minimal.as_ref().expect("shrunk");
+    // Reported with the reference's rule that rejects it.
+    assert_eq!(
+        c.reference_rule,
+        Some((
+            "tlv/increasing".to_string(),
+            "bolt1/tlv/reader/not-strictly-increasing".to_string()
+        ))
+    );
     let bytes =
         |i: &asyncpay_fuzz::input::Input| i.vector_input()["hex"].as_str().map_or(0, str::len);
     assert!(bytes(minimal) <= bytes(&c.first_input));

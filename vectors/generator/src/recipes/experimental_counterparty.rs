@@ -77,6 +77,15 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             &[req_reply],
         ),
     );
+    f.note(
+        "NonFinalExtraField",
+        note(
+            "MalformedInput",
+            "A forwarding hop's onionmsg_tlv carries a record besides encrypted_recipient_data (and, under this profile, the two counterparty fields).",
+            None,
+            &[RD_NONFINAL],
+        ),
+    );
 
     let reply = payer_reply_path().view();
     let mk = |salt: &[u8], blob: &[u8], session: u8| {
@@ -165,5 +174,24 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             None,
         ));
     }
+    // Besides the two fields this profile lets through, a forwarding layer
+    // with any other field is ignored (met by the fuzzer here too).
+    let mut m = mk(&UNIQUE_SALT, &blob, 0xb3);
+    m.raw_nonfinal_extra.push((33, Vec::new()));
+    let (cp, cp_msg, _) = m.chain(profile)[0].clone();
+    f.test(tv(
+        "non-final-extra-odd-field",
+        "A node without the secret at the counterparty's position peels an invoice_request whose payload also carries an empty record of odd type 33.",
+        &[RD_NONFINAL],
+        &["NonFinalExtraField"],
+        Verdict::Invalid,
+        "onion_message.peel",
+        peel_input(cp, &cp_msg),
+        reason(ReasonClass::InvalidContent),
+        None,
+    ));
     Some(f.finish())
 }
+
+/// BOLT 4: a forwarding layer with other fields is ignored.
+const RD_NONFINAL: &str = "bolt4/onion-messages/reader/non-final-extra-fields";

@@ -45,6 +45,16 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         ),
     );
 
+    f.note(
+        "NonFinalExtraField",
+        note(
+            "MalformedInput",
+            "A forwarding hop's onionmsg_tlv carries a record besides encrypted_recipient_data.",
+            None,
+            &[RD_NONFINAL],
+        ),
+    );
+
     let path = PathDef {
         name: "holder",
         description: "",
@@ -129,5 +139,26 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             None,
         ));
     }
+    // A forwarding layer with a field besides encrypted_recipient_data, as
+    // the fuzzer met it under this profile too.
+    let mut m = mk(RELEASE_SECRET.to_vec(), 0xc3);
+    m.raw_nonfinal_extra = vec![(33, vec![])];
+    let (n, incoming, _) = m.chain(profile)[0].clone();
+    let mut input = peel_input(n, &incoming);
+    input["held_release_secrets"] = held.clone();
+    f.test(tv(
+        "non-final-extra-odd-field",
+        "Hop 0 (forwarding) peels a release whose onionmsg_tlv also carries an empty record of odd type 33.",
+        &[RD_NONFINAL],
+        &["NonFinalExtraField"],
+        Verdict::Invalid,
+        "onion_message.peel",
+        input,
+        reason(ReasonClass::InvalidContent),
+        None,
+    ));
     Some(f.finish())
 }
+
+/// BOLT 4: a forwarding layer with other fields is ignored.
+const RD_NONFINAL: &str = "bolt4/onion-messages/reader/non-final-extra-fields";
