@@ -625,7 +625,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     }
     let mut b = FileBuilder::new(AREA, &profile.name, SPEC_COMMIT);
     b.header(&format!(
-        "Offers as BOLT 12 strings, read as a payer does before it asks for a static invoice (offer.decode, as a reader accepting invoices for every chain). The cases are the bolts repository's own BOLT 12 vectors (vectors/upstream/bolt12: offers-test.json and format-string-test.json, from lightning/bolts), each judged by the spec's rule; valid views are written from the fields each case's description declares and checked against upstream's string. Left out: {}.",
+        "Offers as BOLT 12 strings, read as a payer does before it asks for a static invoice (offer.decode, as a reader accepting invoices for every chain). The cases are the bolts repository's own BOLT 12 vectors (vectors/upstream/bolt12: offers-test.json and format-string-test.json, from lightning/bolts), each judged by the spec's rule; valid views are written from the fields each case's description declares and checked against upstream's string. Cases named suite-* are the suite's own, for rules no upstream case shows alone. Left out: {}.",
         left_out.join("; ")
     ));
     b.note(
@@ -750,6 +750,42 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         }
         b.test(t);
     }
+    // Suite cases, for rules no upstream case shows alone. Non-zero padding:
+    // the first valid offer whose data leaves 1 to 4 bits of padding, with
+    // the lowest of them set in its last character.
+    const CHARSET: &str = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    let padded = valid_offers()
+        .into_iter()
+        .map(|o| string_of(&o.records()))
+        .find(|s| {
+            let data = s.len() - s.find('1').map_or(0, |i| i + 1);
+            (1..=4).contains(&((data * 5) % 8))
+        })
+        .expect("a valid offer with padding");
+    let last = padded.chars().last().expect("a character");
+    let flipped = CHARSET
+        .chars()
+        .nth(CHARSET.find(last).expect("a bech32 character") | 1)
+        .expect("in the charset");
+    assert_ne!(last, flipped, "the lowest padding bit was already set");
+    let mut nonzero = padded.clone();
+    nonzero.pop();
+    nonzero.push(flipped);
+    b.test(TestVector {
+        id: "suite-nonzero-padding-bits".into(),
+        description: "A valid offer's string with the lowest padding bit of its last character set: the bits past the last whole byte are not zero.".into(),
+        requirements: requirements(&[R_FORMAT], &[]),
+        flags: vec!["StringForm".into()],
+        result: Verdict::Invalid,
+        op: "offer.decode".into(),
+        input: json!({ "string": nonzero }),
+        expected: Expected {
+            reason: Some(ReasonClass::Bech32),
+            ..Expected::default()
+        },
+        intermediates: None,
+        comment: "The bech32 data of a BOLT 12 string carries the TLV bytes; its padding, as in BIP 173's conversion, is zero. Upstream shows only padding longer than 4 bits.".into(),
+    });
     Some(b.finish())
 }
 
