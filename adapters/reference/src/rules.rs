@@ -208,6 +208,73 @@ rules! {
     /// Knocked out: both are reported.
     BlindedBothNextHops => "blinded-path/both-next-hops", "bolt4/reply-paths/reader/payload-both-scid-and-node-id";
 
+    // The scenario state machines (`crate::scenario`): what each role does.
+    // Knocked out, the role behaves as a node without the rule would; a
+    // scenario shows it. None of these rejects an input.
+    /// LSP: a held HTLC is not forwarded before a release. Knocked out:
+    /// forwarded once irrevocably committed.
+    LspHoldUntilRelease => "lsp/hold-until-release", "bolt2/release/holding-node/no-forward-until-release";
+    /// LSP: a held HTLC is forwarded once, however many releases arrive.
+    /// Knocked out: every release forwards it again.
+    LspForwardOnce => "lsp/forward-once", "bolt2/release/holding-node/forward-on-release";
+    /// LSP: a release is acted on only once the HTLC is irrevocably
+    /// committed (earlier, it is remembered). Knocked out: forwarded at once.
+    LspForwardAfterCommitment => "lsp/forward-after-commitment", "bolt2/forwarding/holding-node/no-forward-before-irrevocably-committed";
+    /// LSP: `revoke_and_ack` carries release paths for a held HTLC.
+    /// Knocked out: it carries none.
+    LspReleasePaths => "lsp/release-paths", "bolt2/reply-paths/holding-node/release-message-paths";
+    /// LSP (choice): release paths only for an HTLC it holds. Knocked out:
+    /// release paths for every HTLC.
+    LspReleasePathsOnlyHeld => "lsp/release-paths-only-held", "bolt2/reply-paths/holding-node/release-message-paths";
+    /// LSP (choice, the bound is LDK's): a held HTLC is failed back once
+    /// the height is past `outgoing_cltv_value - 40`. Numeric. Knocked out:
+    /// held whatever the height.
+    LspFailBackDeadline => "lsp/fail-back-deadline", "bolt2/forwarding/holding-node/fail-incoming-at-expiry";
+    /// LSP: a released HTLC that fails downstream is failed back.
+    /// Knocked out: forwarded again.
+    LspFailBackAfterDownstream => "lsp/fail-back-after-downstream", "bolt2/forwarding/holding-node/fail-incoming-after-outgoing-failed";
+    /// LSP (choice): an HTLC with `hold_htlc` reaching a node that does not
+    /// hold is failed back. Knocked out: kept, never forwarded.
+    LspFailUnsupportedHold => "lsp/fail-unsupported-hold", "bolt2/release/holding-node/no-forward-until-release";
+    /// LSP: a release that found its next hop disconnected is forwarded
+    /// when the peer reconnects. Knocked out: dropped.
+    LspForwardOnReconnection => "lsp/forward-on-reconnection", "bolt2/release/holding-node/forward-on-release";
+    /// Payer: `hold_htlc` only towards a peer advertising `option_htlc_hold`.
+    /// Knocked out: set whatever the peer advertises.
+    PayerHoldNeedsPeerFeature => "payer/hold-needs-peer-feature", "bolt1/tlv/sending-node/no-even-extension-without-negotiation";
+    /// Payer: a `held_htlc_available` over each of (at least) two message
+    /// paths. Knocked out: only one.
+    PayerTwoHeldHtlcAvailable => "payer/two-held-htlc-available", "bolt2/onion-messages/payer/send-held-htlc-available";
+    /// Payer: a different reply path for each `held_htlc_available`.
+    /// Knocked out: the first for all of them.
+    PayerUniqueReplyPaths => "payer/unique-reply-paths", "bolt2/reply-paths/payer/unique-reply-path";
+    /// Payer (choice): one invoice paid per payment. Knocked out: each one.
+    PayerPayOnce => "payer/pay-once", "bolt12/onion-messages/payer/pay-asynchronously";
+    /// Payer: a message over one of its own reply paths counts only if the
+    /// path's `path_id` is the one it put there. Knocked out: any context.
+    PayerPathAuthenticated => "payer/path-authenticated", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Recipient: `held_htlc_available` is answered only over one of its
+    /// static invoices' message paths. Knocked out: over any path.
+    RecipientOwnMessagePath => "recipient/own-message-path", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Recipient: an `amt_to_forward` below the invoice request's amount
+    /// is refused. Knocked out: claimed.
+    RecipientAmount => "recipient/amount", "bolt4/payload/reader/amt-to-forward-below-expected";
+    /// Recipient: a `cltv_expiry` past the payment path's
+    /// `max_cltv_expiry` is refused. Numeric. Knocked out: claimed.
+    RecipientMaxCltvExpiry => "recipient/max-cltv-expiry", "bolt4/payload/reader/payment-constraints-max-cltv-expiry";
+    /// Recipient: a sender preimage that does not hash to the payment hash
+    /// is refused. Knocked out: claimed with it.
+    RecipientPreimageHash => "recipient/preimage-hash", "bolt2/update-fulfill-htlc/receiving-node/preimage-hashes-to-payment-hash";
+    /// Recipient: an HTLC with a sender preimage but no `invoice_request`
+    /// is refused. Knocked out: claimed.
+    RecipientInvoiceRequest => "recipient/invoice-request", "bolt4/static-invoice/payer/include-invoice-request";
+    /// Invoice server: replies to an invoice request for a served offer
+    /// with the static invoice. Knocked out: no reply.
+    ServerReplies => "server/replies", "bolt12/static-invoice/server/reply-with-static-invoice";
+    /// Invoice server: forwards the invoice request to the recipient.
+    /// Knocked out: not forwarded.
+    ServerForwards => "server/forwards", "bolt12/static-invoice/server/forward-invoice-request";
+
     // BOLT 1 and 9: feature vectors.
     /// An unknown even feature bit.
     FeatureUnknownEven => "features/unknown-even", "bolt1/features/receiving-node/unknown-even-init-bit";
@@ -231,14 +298,25 @@ pub fn check_bound(
     bound: u64,
     rejection: impl FnOnce() -> Rejection,
 ) -> Result<(), Rejection> {
+    if past_bound(rule, value, bound) {
+        Err(rejection())
+    } else {
+        Ok(())
+    }
+}
+
+/// A numeric rule's bound, for a check that does not reject (a state
+/// machine's deadline): whether `value` is past `bound` (greater) and the
+/// rule is not knocked out. Records the margin as [`check_bound`] does.
+pub fn past_bound(rule: Rule, value: u64, bound: u64) -> bool {
     MARGINS.with(|m| {
         let mut m = m.borrow_mut();
-        // Bounded: a reader evaluates a handful of numeric rules per call.
-        if m.len() < 64 {
+        // Bounded: a reader or a scenario step evaluates a handful.
+        if m.len() < 256 {
             m.push((rule, i128::from(value) - i128::from(bound)));
         }
     });
-    check(rule, value > bound, rejection)
+    rejects(rule, value > bound)
 }
 
 /// Run `f`, returning its result and the margins of the numeric rules it
@@ -308,6 +386,34 @@ pub const NUMERIC: &[Rule] = &[
     Rule::OfferExpired,
     Rule::InvoiceExpiryRelative,
     Rule::InvoiceExpiryDefault,
+    Rule::LspFailBackDeadline,
+    Rule::RecipientMaxCltvExpiry,
+];
+
+/// The rules only the scenario state machines check ([`crate::scenario`]):
+/// what a role does, shown by scenarios rather than by a rejection.
+pub const SCENARIO: &[Rule] = &[
+    Rule::LspHoldUntilRelease,
+    Rule::LspForwardOnce,
+    Rule::LspForwardAfterCommitment,
+    Rule::LspReleasePaths,
+    Rule::LspReleasePathsOnlyHeld,
+    Rule::LspFailBackDeadline,
+    Rule::LspFailBackAfterDownstream,
+    Rule::LspFailUnsupportedHold,
+    Rule::LspForwardOnReconnection,
+    Rule::PayerHoldNeedsPeerFeature,
+    Rule::PayerTwoHeldHtlcAvailable,
+    Rule::PayerUniqueReplyPaths,
+    Rule::PayerPayOnce,
+    Rule::PayerPathAuthenticated,
+    Rule::RecipientOwnMessagePath,
+    Rule::RecipientAmount,
+    Rule::RecipientMaxCltvExpiry,
+    Rule::RecipientPreimageHash,
+    Rule::RecipientInvoiceRequest,
+    Rule::ServerReplies,
+    Rule::ServerForwards,
 ];
 
 /// Whether `rule` is numeric (see [`NUMERIC`]).

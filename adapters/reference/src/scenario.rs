@@ -16,8 +16,11 @@
 //! Time and block height are simulated. Every loop is bounded by the
 //! scenario's size, itself bounded by [`asyncpay_adapter::scenario::MAX_STEPS`].
 //!
-//! For the suite's own tests, [`Config::with_mutant`] selects a deliberately
-//! broken variant ([`Mutant`]); [`run_op`] always runs the unbroken model.
+//! Each behaviour a role owes is a rule of [`crate::rules`] (`Lsp*`,
+//! `Payer*`, `Recipient*`, `Server*`, and the release context's
+//! authentication): knocked out with [`crate::rules::with_knockouts`], the
+//! role behaves as a node without it would, and `asyncpay vectors audit`
+//! shows a scenario that catches it. [`run_op`] never knocks anything out.
 
 pub mod lsp;
 pub mod payer;
@@ -30,80 +33,6 @@ use asyncpay_adapter::scenario::{
 use asyncpay_adapter::{Outcome, Profile, ReasonClass, Rejection};
 use bitcoin_hashes::{sha256, Hash};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A deliberately broken variant of the reference, to prove the scenarios
-/// catch it. Never used by [`run_op`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Mutant {
-    /// LSP: forwards a held HTLC as soon as it is committed, without a release.
-    ForwardWithoutRelease,
-    /// LSP: forwards again on every release (duplicates are not no-ops).
-    ForwardOnEveryRelease,
-    /// LSP: does not authenticate the release context (accepts forged and altered ones).
-    AcceptForgedRelease,
-    /// LSP: never fails a held HTLC back, whatever the block height.
-    NeverFailBack,
-    /// LSP: forwards on a release that arrives before the HTLC is irrevocably committed.
-    ForwardBeforeCommitment,
-    /// LSP: after a downstream failure, forwards the HTLC again instead of failing it back.
-    RetryAfterDownstreamFailure,
-    /// LSP: puts release paths in every `revoke_and_ack`, held HTLC or not.
-    ReleasePathsForEveryHtlc,
-    /// Payer: sets `hold_htlc` even when its peer does not advertise `option_htlc_hold`.
-    HoldWithoutPeerFeature,
-    /// Payer: sends only one `held_htlc_available`.
-    SingleHeldHtlcAvailable,
-    /// Payer: uses the same reply path for every `held_htlc_available`.
-    ReuseReplyPath,
-    /// Payer: pays every invoice that arrives for a payment.
-    PayEveryInvoice,
-    /// Recipient: claims with the sender's preimage without checking its hash.
-    ClaimWithoutHashCheck,
-    /// Recipient: accepts an amount below the invoice request's.
-    IgnoreInvoiceRequestAmount,
-    /// Invoice server: replies with the static invoice but does not forward the request.
-    ServerDoesNotForward,
-}
-
-impl Mutant {
-    /// Every mutant.
-    pub const ALL: &'static [Mutant] = &[
-        Mutant::ForwardWithoutRelease,
-        Mutant::ForwardOnEveryRelease,
-        Mutant::AcceptForgedRelease,
-        Mutant::NeverFailBack,
-        Mutant::ForwardBeforeCommitment,
-        Mutant::RetryAfterDownstreamFailure,
-        Mutant::ReleasePathsForEveryHtlc,
-        Mutant::HoldWithoutPeerFeature,
-        Mutant::SingleHeldHtlcAvailable,
-        Mutant::ReuseReplyPath,
-        Mutant::PayEveryInvoice,
-        Mutant::ClaimWithoutHashCheck,
-        Mutant::IgnoreInvoiceRequestAmount,
-        Mutant::ServerDoesNotForward,
-    ];
-}
-
-/// How the reference runs a scenario. [`Config::default`] is the unbroken model.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Config {
-    mutant: Option<Mutant>,
-}
-
-impl Config {
-    /// A deliberately broken reference (for the suite's own mutation tests).
-    pub fn with_mutant(mutant: Mutant) -> Config {
-        Config {
-            mutant: Some(mutant),
-        }
-    }
-
-    /// The mutant, if any.
-    pub fn mutant(&self) -> Option<Mutant> {
-        self.mutant
-    }
-}
 
 /// Blocks before a held HTLC's `outgoing_cltv_value` at which the holding
 /// node fails it back (the draft assigns none; this is LDK's
@@ -145,8 +74,6 @@ pub struct World<'a> {
     pub nodes: &'a Nodes,
     /// The profile.
     pub profile: &'a Profile,
-    /// The mutant, if any.
-    pub mutant: Option<Mutant>,
     /// Peers currently disconnected.
     pub disconnected: BTreeSet<Role>,
     secret: [u8; 32],
@@ -155,23 +82,17 @@ pub struct World<'a> {
 }
 
 impl<'a> World<'a> {
-    fn new(scenario: &Scenario, nodes: &'a Nodes, profile: &'a Profile, cfg: &Config) -> Self {
+    fn new(scenario: &Scenario, nodes: &'a Nodes, profile: &'a Profile) -> Self {
         World {
             height: scenario.initial.block_height,
             time: scenario.initial.time,
             nodes,
             profile,
-            mutant: cfg.mutant,
             disconnected: BTreeSet::new(),
             secret: sha256::Hash::hash(b"asyncpay-reference node secret").to_byte_array(),
             tokens: BTreeMap::new(),
             own_by_step: BTreeMap::new(),
         }
-    }
-
-    /// Whether the mutant `m` is selected.
-    pub fn is(&self, m: Mutant) -> bool {
-        self.mutant == Some(m)
     }
 
     /// Create a new own path with id `id` whose context is an
@@ -252,11 +173,12 @@ pub fn sha(data: &[u8]) -> [u8; 32] {
     sha256::Hash::hash(data).to_byte_array()
 }
 
-/// Run `scenario` with the reference in `role_under_test`, configured by `cfg`.
-pub fn run(scenario: &Scenario, profile: &Profile, cfg: &Config) -> Result<TraceView, String> {
+/// Run `scenario` with the reference in `role_under_test` (with the rules
+/// knocked out on this thread, if any).
+pub fn run(scenario: &Scenario, profile: &Profile) -> Result<TraceView, String> {
     validate(scenario)?;
     let nodes = &scenario.initial.nodes;
-    let mut world = World::new(scenario, nodes, profile, cfg);
+    let mut world = World::new(scenario, nodes, profile);
     let mut machine: Box<dyn Machine> = match scenario.role_under_test {
         Role::PayerLsp => Box::new(lsp::Lsp::new(nodes)),
         Role::Payer => Box::new(payer::Payer::new(&scenario.initial)),
@@ -289,7 +211,7 @@ pub fn run(scenario: &Scenario, profile: &Profile, cfg: &Config) -> Result<Trace
 
 /// Operation `scenario.run`: the unbroken reference's trace.
 pub fn run_op(input: &Scenario, profile: &Profile) -> Outcome {
-    match run(input, profile, &Config::default()) {
+    match run(input, profile) {
         Ok(trace) => Outcome::accepted(&trace),
         Err(e) => Outcome::Rejected(Rejection::new(
             ReasonClass::InvalidValue,
@@ -301,6 +223,7 @@ pub fn run_op(input: &Scenario, profile: &Profile) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{self, Rule};
     use asyncpay_adapter::scenario::{InitialState, NodeConfig, OnionMessage, Payload, MAX_STEPS};
 
     fn profile() -> Profile {
@@ -355,8 +278,9 @@ mod tests {
         ])
     }
 
-    fn forwards(s: &Scenario, cfg: &Config) -> usize {
-        let trace = run(s, &profile(), cfg).expect("runs");
+    fn forwards(s: &Scenario, knocked_out: &[Rule]) -> usize {
+        let (trace, _) = rules::with_knockouts(knocked_out, || run(s, &profile()));
+        let trace = trace.expect("runs");
         trace
             .trace
             .iter()
@@ -381,11 +305,11 @@ mod tests {
             index: 0,
             tampered,
         };
-        assert_eq!(forwards(&held_then(own(false)), &Config::default()), 1);
-        assert_eq!(forwards(&held_then(own(true)), &Config::default()), 0);
+        assert_eq!(forwards(&held_then(own(false)), &[]), 1);
+        assert_eq!(forwards(&held_then(own(true)), &[]), 0);
         let forged = PathRef::Forged { claims_htlc: 0 };
-        assert_eq!(forwards(&held_then(forged.clone()), &Config::default()), 0);
-        let broken = Config::with_mutant(Mutant::AcceptForgedRelease);
+        assert_eq!(forwards(&held_then(forged.clone()), &[]), 0);
+        let broken = [Rule::ReleaseAuthenticated];
         assert_eq!(forwards(&held_then(forged), &broken), 1);
         // A reference to a path never issued cannot be delivered.
         let missing = PathRef::Own {
@@ -393,6 +317,6 @@ mod tests {
             index: 9,
             tampered: false,
         };
-        assert_eq!(forwards(&held_then(missing), &Config::default()), 0);
+        assert_eq!(forwards(&held_then(missing), &[]), 0);
     }
 }

@@ -11,12 +11,19 @@
 //!   otherwise no vector shows the rule, and an implementation could skip
 //!   it unnoticed.
 //!
+//! - **Every behaviour pinned.** A scenario pins each rule whose knockout
+//!   makes the reference's trace fail the scenario's expectations: the
+//!   state machines' rules (`rules::SCENARIO`) are pinned this way, and
+//!   every rule a role shares with a reader (an expired static invoice, a
+//!   forged release context) may be too.
+//!
 //! A knockout only relaxes a rule, so only the vectors a rule rejects can
 //! change when it is knocked out: each vector runs normally, with the rule
 //! that rejected it knocked out, and with its named rules knocked out. Rejections that come from no rule
 //! (the checks not yet in the table) are counted by reason class.
 
-use asyncpay_adapter::{Adapter, Outcome};
+use asyncpay_adapter::scenario::check_scenario_outcome;
+use asyncpay_adapter::{Adapter, Operation, Outcome};
 use asyncpay_harness::vectors::Verdict;
 use asyncpay_harness::Suite;
 use asyncpay_reference::rules::{self, Rule};
@@ -63,6 +70,10 @@ pub struct Audit {
     pub unnamed: Vec<Unnamed>,
     /// Per rule, the vectors that pin it.
     pub pinned: BTreeMap<Rule, Vec<String>>,
+    /// Scenarios run.
+    pub scenarios: usize,
+    /// Per rule, the scenarios that fail with it knocked out.
+    pub pinned_by_scenarios: BTreeMap<Rule, Vec<String>>,
     /// Per rule not pinned, the vectors whose rejection, with it knocked
     /// out, comes for another reason class than the vector's: a reader
     /// without the rule is caught only where reasons are graded.
@@ -87,6 +98,7 @@ impl Audit {
             .copied()
             .filter(|r| {
                 !self.pinned.contains_key(r)
+                    && !self.pinned_by_scenarios.contains_key(r)
                     && !self.pinned_by_reason.contains_key(r)
                     && !self.choices.contains_key(r)
             })
@@ -152,10 +164,17 @@ pub fn audit(suite: &Suite) -> Audit {
                     a.margins.entry(r).or_default().insert(m as i8);
                 }
             }
+            let name = format!("{}::{}::{}", f.profile.name, f.area, t.id);
+            if matches!(op, Operation::RunScenario(_)) {
+                if matches!(normal, Outcome::Accepted { .. }) {
+                    a.scenarios += 1;
+                    scenario_pins(&mut a, &t.input, &name, &run);
+                }
+                continue;
+            }
             if t.result == Verdict::Valid {
                 continue;
             }
-            let name = format!("{}::{}::{}", f.profile.name, f.area, t.id);
             if t.result == Verdict::Acceptable {
                 // A rule that rejects an acceptable vector is the suite's
                 // choice where the spec allows both answers.
@@ -169,10 +188,12 @@ pub fn audit(suite: &Suite) -> Audit {
                 continue;
             }
             a.invalid_vectors += 1;
+            // The rules that reject (a scenario rule never does).
             let named: BTreeSet<Rule> = t
                 .requirements
                 .iter()
                 .flat_map(|q| rules::enforcing(q))
+                .filter(|r| !rules::SCENARIO.contains(r))
                 .collect();
             match fired {
                 Some(r) => {
@@ -221,6 +242,29 @@ pub fn audit(suite: &Suite) -> Audit {
     a
 }
 
+/// Record in `a` every rule whose knockout makes the reference fail the
+/// scenario `input` (`run` plays it with the rules given knocked out).
+fn scenario_pins(
+    a: &mut Audit,
+    input: &serde_json::Value,
+    name: &str,
+    run: &dyn Fn(&[Rule]) -> (Outcome, Option<Rule>),
+) {
+    for r in Rule::ALL {
+        let caught = match run(&[*r]).0 {
+            Outcome::Accepted { view } => check_scenario_outcome(input, &view).is_err(),
+            // A knockout that breaks the run itself shows nothing.
+            _ => false,
+        };
+        if caught {
+            a.pinned_by_scenarios
+                .entry(*r)
+                .or_default()
+                .push(name.to_string());
+        }
+    }
+}
+
 /// The audit as text, for a person.
 pub fn text(a: &Audit) -> String {
     use std::fmt::Write;
@@ -247,7 +291,7 @@ pub fn text(a: &Audit) -> String {
     for r in a.unpinned() {
         let _ = writeln!(
             s,
-            "UNPINNED {} ({}): no invalid vector is accepted when it is knocked out",
+            "UNPINNED {} ({}): no invalid vector is accepted and no scenario fails when it is knocked out",
             r.id(),
             r.requirement()
         );
@@ -293,9 +337,11 @@ pub fn text(a: &Audit) -> String {
     let outside: usize = a.outside_the_table.values().sum();
     let _ = writeln!(
         s,
-        "{} rules, {} pinned; {} invalid vectors: {} name a rule's requirement, {} of them break only what they name, {} a rule a reader cannot read past; {} rejected by a check outside the table ({})",
+        "{} rules, {} pinned by vectors, {} by scenarios ({} scenarios); {} invalid vectors: {} name a rule's requirement, {} of them break only what they name, {} a rule a reader cannot read past; {} rejected by a check outside the table ({})",
         Rule::ALL.len(),
         a.pinned.len(),
+        a.pinned_by_scenarios.len(),
+        a.scenarios,
         a.invalid_vectors,
         a.targeted,
         a.one_rule,

@@ -16,7 +16,7 @@
 
 use asyncpay_adapter::scenario::{judge, Check, Scenario, Step, TraceView};
 use asyncpay_adapter::Profile;
-use asyncpay_reference::scenario::{run, Config};
+use asyncpay_reference::scenario::run;
 use std::path::{Path, PathBuf};
 
 /// The profiles whose vectors carry the scenarios (both main profiles).
@@ -100,7 +100,7 @@ fn scenario(id: &str) -> Scenario {
 /// The event steps at which the reference acts in `s`, for which dropping
 /// that response (the other steps' actions kept) still passes the judge.
 fn quiet_steps_passed(s: &Scenario, p: &Profile) -> Result<Vec<usize>, String> {
-    let trace = run(s, p, &Config::default())?;
+    let trace = run(s, p)?;
     judge(s, &trace).map_err(|f| format!("the reference fails: {f}"))?;
     let mut passed = Vec::new();
     for (k, entry) in trace.trace.iter().enumerate() {
@@ -122,7 +122,7 @@ fn no_scenario_is_passed_by_a_role_that_goes_quiet_where_the_reference_acts() {
     let mut responses = 0;
     for (name, id, s) in committed_scenarios() {
         let p = profile(&name);
-        responses += run(&s, &p, &Config::default())
+        responses += run(&s, &p)
             .map(|t| t.trace.iter().filter(|e| !e.actions.is_empty()).count())
             .unwrap_or(0);
         match quiet_steps_passed(&s, &p) {

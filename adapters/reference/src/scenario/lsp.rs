@@ -19,7 +19,8 @@
 //!   HTLC back with `temporary_node_failure` (as LDK 0.2 does);
 //! - a released HTLC whose next hop is disconnected is forwarded on reconnection.
 
-use super::{Arrived, Machine, Mutant, World, FAIL_BACK_BUFFER_BLOCKS, RELEASE_PATHS_PER_HTLC};
+use super::{Arrived, Machine, World, FAIL_BACK_BUFFER_BLOCKS, RELEASE_PATHS_PER_HTLC};
+use crate::rules::{knocked_out, past_bound, Rule};
 use asyncpay_adapter::scenario::{Action, Event, FailureCode, Feature, Nodes, OnionMessage, Role};
 use std::collections::BTreeMap;
 
@@ -95,7 +96,8 @@ impl Lsp {
             }
             h.state = HtlcState::Signed;
             let wants_paths =
-                (h.hold && self.supports_hold) || w.is(Mutant::ReleasePathsForEveryHtlc);
+                (h.hold && self.supports_hold && !knocked_out(Rule::LspReleasePaths))
+                    || knocked_out(Rule::LspReleasePathsOnlyHeld);
             if wants_paths {
                 for k in 0..RELEASE_PATHS_PER_HTLC {
                     let pid = format!("lsp-release-{id}-{k}");
@@ -123,9 +125,9 @@ impl Lsp {
             };
             h.state = HtlcState::Committed;
             let (hold, released) = (h.hold, h.release_requested);
-            if !hold || released || w.is(Mutant::ForwardWithoutRelease) {
+            if !hold || released || knocked_out(Rule::LspHoldUntilRelease) {
                 self.forward(id, w, out);
-            } else if !self.supports_hold {
+            } else if !self.supports_hold && !knocked_out(Rule::LspFailUnsupportedHold) {
                 self.fail(id, FailureCode::TemporaryNodeFailure, out);
             }
         }
@@ -133,15 +135,18 @@ impl Lsp {
     }
 
     fn expire(&mut self, w: &World, out: &mut Vec<Action>) {
-        if w.is(Mutant::NeverFailBack) {
-            return;
-        }
+        // The last height at which a held HTLC may still be held.
+        let last = |cltv: u32| u64::from(cltv.saturating_sub(FAIL_BACK_BUFFER_BLOCKS + 1));
         let due: Vec<u64> = self
             .htlcs
             .iter()
             .filter(|(_, h)| {
                 h.state == HtlcState::Committed
-                    && w.height.saturating_add(FAIL_BACK_BUFFER_BLOCKS) >= h.outgoing_cltv
+                    && past_bound(
+                        Rule::LspFailBackDeadline,
+                        u64::from(w.height),
+                        last(h.outgoing_cltv),
+                    )
             })
             .map(|(id, _)| *id)
             .collect();
@@ -151,7 +156,7 @@ impl Lsp {
     }
 
     fn release(&mut self, over: Arrived, w: &World, out: &mut Vec<Action>) {
-        let forged_ok = w.is(Mutant::AcceptForgedRelease);
+        let forged_ok = knocked_out(Rule::ReleaseAuthenticated);
         let id = match over {
             Arrived::Own { id, token } if forged_ok || w.authentic(&id, &token) => {
                 self.release_paths.get(&id).copied()
@@ -163,18 +168,18 @@ impl Lsp {
         let Some(h) = self.htlcs.get_mut(&id) else {
             return;
         };
-        if !h.hold && !w.is(Mutant::ForwardOnEveryRelease) {
+        if !h.hold && !knocked_out(Rule::LspForwardOnce) {
             return;
         }
         match h.state {
             HtlcState::Added | HtlcState::Signed => {
                 h.release_requested = true;
-                if w.is(Mutant::ForwardBeforeCommitment) {
+                if knocked_out(Rule::LspForwardAfterCommitment) {
                     self.forward(id, w, out);
                 }
             }
             HtlcState::Committed => self.forward(id, w, out),
-            HtlcState::Forwarded if w.is(Mutant::ForwardOnEveryRelease) => self.forward(id, w, out),
+            HtlcState::Forwarded if knocked_out(Rule::LspForwardOnce) => self.forward(id, w, out),
             _ => {}
         }
     }
@@ -225,14 +230,14 @@ impl Machine for Lsp {
             Event::HtlcFailedDownstream { htlc, .. }
                 if self.htlcs.get(htlc).map(|h| h.state) == Some(HtlcState::Forwarded) =>
             {
-                if w.is(Mutant::RetryAfterDownstreamFailure) {
+                if knocked_out(Rule::LspFailBackAfterDownstream) {
                     self.forward(*htlc, w, &mut out);
                 } else {
                     self.fail(*htlc, FailureCode::Relayed, &mut out);
                 }
             }
             Event::BlocksMined { .. } => self.expire(w, &mut out),
-            Event::PeerReconnects { peer } => {
+            Event::PeerReconnects { peer } if !knocked_out(Rule::LspForwardOnReconnection) => {
                 let ready: Vec<u64> = self
                     .htlcs
                     .iter()

@@ -20,7 +20,8 @@
 //! sends `held_htlc_available` with its own reply paths and sends the HTLC,
 //! without `hold_htlc`, on `release_held_htlc` (the draft's informative note).
 
-use super::{sha, Arrived, Machine, Mutant, World};
+use super::{sha, Arrived, Machine, World};
+use crate::rules::{knocked_out, past_bound, rejects, Rule};
 use asyncpay_adapter::scenario::{
     Action, Event, Feature, InitialState, InvoiceRequestSpec, OfferSpec, OnionMessage, PathId,
     Role, StaticInvoiceSpec,
@@ -71,7 +72,9 @@ impl Payer {
     /// The payment an arriving path authenticates, if any.
     fn payment_for(&self, over: Arrived, w: &World) -> Option<String> {
         match over {
-            Arrived::Own { id, token } if w.authentic(&id, &token) => {
+            Arrived::Own { id, token }
+                if w.authentic(&id, &token) || knocked_out(Rule::PayerPathAuthenticated) =>
+            {
                 self.reply_paths.get(&id).cloned()
             }
             _ => None,
@@ -124,18 +127,25 @@ impl Payer {
         let Some(p) = self.payments.get(&payment) else {
             return;
         };
-        if (p.started && !w.is(Mutant::PayEveryInvoice)) || inv.offer != p.invreq.offer {
+        if (p.started && !knocked_out(Rule::PayerPayOnce)) || inv.offer != p.invreq.offer {
             return;
         }
-        let expiry = inv
-            .relative_expiry
-            .unwrap_or(w.profile.numbers.static_invoice_default_expiry);
-        if w.time > inv.created_at.saturating_add(expiry) || inv.message_paths.is_empty() {
+        // The static invoice reader's rules, as its codec reader has them.
+        let (rule, expiry) = match inv.relative_expiry {
+            Some(e) => (Rule::InvoiceExpiryRelative, e),
+            None => (
+                Rule::InvoiceExpiryDefault,
+                w.profile.numbers.static_invoice_default_expiry,
+            ),
+        };
+        if past_bound(rule, w.time, inv.created_at.saturating_add(expiry))
+            || rejects(Rule::InvoiceMessagePaths, inv.message_paths.is_empty())
+        {
             return;
         }
         let me = w.nodes.get(Role::Payer);
         let lsp_holds = w.nodes.get(Role::PayerLsp).has(Feature::OptionHtlcHold)
-            || w.is(Mutant::HoldWithoutPeerFeature);
+            || knocked_out(Rule::PayerHoldNeedsPeerFeature);
         if me.often_offline && lsp_holds {
             out.push(self.pay_static(&payment, true));
             if let Some(p) = self.payments.get_mut(&payment) {
@@ -159,7 +169,7 @@ impl Payer {
         }
     }
 
-    fn release_paths(&mut self, paths: &[String], w: &World, out: &mut Vec<Action>) {
+    fn release_paths(&mut self, paths: &[String], out: &mut Vec<Action>) {
         if paths.is_empty() {
             return;
         }
@@ -168,10 +178,10 @@ impl Payer {
                 continue;
             };
             for (i, mp) in inv.message_paths.iter().enumerate() {
-                if i > 0 && w.is(Mutant::SingleHeldHtlcAvailable) {
+                if i > 0 && knocked_out(Rule::PayerTwoHeldHtlcAvailable) {
                     break;
                 }
-                let k = if w.is(Mutant::ReuseReplyPath) {
+                let k = if knocked_out(Rule::PayerUniqueReplyPaths) {
                     0
                 } else {
                     i % paths.len()
@@ -241,7 +251,7 @@ impl Machine for Payer {
                         let Some(p) = self.payments.get(&payment) else {
                             return out;
                         };
-                        if p.started && !w.is(Mutant::PayEveryInvoice) {
+                        if p.started && !knocked_out(Rule::PayerPayOnce) {
                             return out;
                         }
                         let a =
@@ -259,7 +269,7 @@ impl Machine for Payer {
                         if p.awaiting_release.is_none() {
                             return out;
                         }
-                        if p.paid && !w.is(Mutant::PayEveryInvoice) {
+                        if p.paid && !knocked_out(Rule::PayerPayOnce) {
                             return out;
                         }
                         p.paid = true;
@@ -271,7 +281,7 @@ impl Machine for Payer {
             Event::RevokeAndAck {
                 from: Role::PayerLsp,
                 release_paths,
-            } => self.release_paths(release_paths, w, &mut out),
+            } => self.release_paths(release_paths, &mut out),
             _ => {}
         }
         out

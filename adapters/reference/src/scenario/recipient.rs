@@ -18,10 +18,11 @@
 //! with `incorrect_or_unknown_payment_details` (the recipient cannot tell
 //! what it is paid for).
 
-use super::{sha, Machine, Mutant, World};
+use super::{sha, Machine, World};
+use crate::rules::{knocked_out, past_bound, Rule};
 use asyncpay_adapter::scenario::{
-    Action, Event, FailureCode, InitialState, OnionMessage, PathRef, Payload, Role,
-    StaticInvoiceSpec,
+    Action, Event, FailureCode, InitialState, OnionMessage, PathRef, Payload, PaymentPathSpec,
+    Role, StaticInvoiceSpec,
 };
 use std::collections::BTreeMap;
 
@@ -52,7 +53,7 @@ impl Recipient {
         }
     }
 
-    fn decide(&self, id: u64, h: &Incoming, w: &World) -> Action {
+    fn decide(&self, id: u64, h: &Incoming) -> Action {
         let reject = |reason| Action::HtlcFailed { htlc: id, reason };
         let p = &h.payload;
         if h.cltv_expiry < p.outgoing_cltv_value || h.amount_msat < p.amt_to_forward {
@@ -64,8 +65,15 @@ impl Recipient {
                 .iter()
                 .flat_map(|i| i.payment_paths.iter())
                 .find(|pp| &pp.id == name);
+            let too_late = |pp: &PaymentPathSpec| {
+                past_bound(
+                    Rule::RecipientMaxCltvExpiry,
+                    u64::from(h.cltv_expiry),
+                    u64::from(pp.max_cltv_expiry),
+                )
+            };
             match path {
-                Some(pp) if h.cltv_expiry <= pp.max_cltv_expiry => {}
+                Some(pp) if !too_late(pp) => {}
                 _ => return reject(FailureCode::InvalidOnionBlinding),
             }
         }
@@ -74,20 +82,26 @@ impl Recipient {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         };
         let Some(invreq) = &p.invoice_request else {
+            if knocked_out(Rule::RecipientInvoiceRequest) {
+                return Action::HtlcClaimed {
+                    htlc: id,
+                    preimage: preimage.to_ascii_lowercase(),
+                };
+            }
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         };
         if !self.offers.contains(&invreq.offer) {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         }
         let expected = invreq.amount_msat.unwrap_or(0);
-        if p.amt_to_forward < expected && !w.is(Mutant::IgnoreInvoiceRequestAmount) {
+        if p.amt_to_forward < expected && !knocked_out(Rule::RecipientAmount) {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         }
         let hash_ok = hex::decode(preimage)
             .ok()
             .filter(|b| b.len() == 32)
             .is_some_and(|b| hex::encode(sha(&b)).eq_ignore_ascii_case(&h.payment_hash));
-        if !hash_ok && !w.is(Mutant::ClaimWithoutHashCheck) {
+        if !hash_ok && !knocked_out(Rule::RecipientPreimageHash) {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         }
         Action::HtlcClaimed {
@@ -96,7 +110,7 @@ impl Recipient {
         }
     }
 
-    fn advance(&mut self, to_stage: u8, w: &World, out: &mut Vec<Action>) {
+    fn advance(&mut self, to_stage: u8, out: &mut Vec<Action>) {
         let ids: Vec<u64> = self
             .htlcs
             .iter()
@@ -106,7 +120,7 @@ impl Recipient {
         for id in ids {
             if let Some(h) = self.htlcs.get(&id).cloned() {
                 if to_stage == 2 {
-                    out.push(self.decide(id, &h, w));
+                    out.push(self.decide(id, &h));
                 }
             }
             if let Some(h) = self.htlcs.get_mut(&id) {
@@ -126,7 +140,8 @@ impl Machine for Recipient {
                 reply_path: Some(reply),
                 ..
             } => {
-                let mine = self.invoices.iter().any(|i| i.message_paths.contains(path));
+                let mine = self.invoices.iter().any(|i| i.message_paths.contains(path))
+                    || knocked_out(Rule::RecipientOwnMessagePath);
                 if let (true, Some(r)) = (mine, w.path_id(reply)) {
                     out.push(Action::OnionMessageSent {
                         message: OnionMessage::ReleaseHeldHtlc,
@@ -159,14 +174,14 @@ impl Machine for Recipient {
                     },
                 );
                 if *irrevocably_committed {
-                    self.advance(1, w, &mut out);
-                    self.advance(2, w, &mut out);
+                    self.advance(1, &mut out);
+                    self.advance(2, &mut out);
                 }
             }
             Event::CommitmentSigned {
                 from: Role::InvoiceServer,
             } => {
-                self.advance(1, w, &mut out);
+                self.advance(1, &mut out);
                 out.push(Action::RevokeAndAckSent {
                     to: Role::InvoiceServer,
                     release_paths: Vec::new(),
@@ -175,7 +190,7 @@ impl Machine for Recipient {
             Event::RevokeAndAck {
                 from: Role::InvoiceServer,
                 ..
-            } => self.advance(2, w, &mut out),
+            } => self.advance(2, &mut out),
             _ => {}
         }
         out

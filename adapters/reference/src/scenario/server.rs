@@ -10,7 +10,8 @@
 //! payer directly with a fresh invoice. A request with no reply path, or for
 //! an offer the server holds no static invoice for, is ignored.
 
-use super::{Machine, Mutant, World};
+use super::{Machine, World};
+use crate::rules::{knocked_out, Rule};
 use asyncpay_adapter::scenario::{
     Action, Event, InitialState, OnionMessage, PathId, StaticInvoiceSpec,
 };
@@ -46,12 +47,14 @@ impl Machine for Server {
             let Some(reply) = w.path_id(reply) else {
                 return out;
             };
-            out.push(Action::OnionMessageSent {
-                message: OnionMessage::StaticInvoice(inv.clone()),
-                over: reply.clone(),
-                reply_path: None,
-            });
-            if let (Some(rp), false) = (&self.recipient_path, w.is(Mutant::ServerDoesNotForward)) {
+            if !knocked_out(Rule::ServerReplies) {
+                out.push(Action::OnionMessageSent {
+                    message: OnionMessage::StaticInvoice(inv.clone()),
+                    over: reply.clone(),
+                    reply_path: None,
+                });
+            }
+            if let (Some(rp), false) = (&self.recipient_path, knocked_out(Rule::ServerForwards)) {
                 out.push(Action::OnionMessageSent {
                     message: OnionMessage::InvoiceRequest(req.clone()),
                     over: PathId::Named(rp.clone()),

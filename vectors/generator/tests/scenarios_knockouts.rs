@@ -1,12 +1,16 @@
-//! The scenarios bite: every deliberately broken reference fails at least
-//! the scenario named to catch it (at a MUST, SHOULD or CHOICE expectation as
-//! stated), while the unbroken reference passes every scenario.
+//! The scenarios bite: the reference with any one of its scenario rules
+//! knocked out fails at least the scenario named to catch it (at a MUST,
+//! SHOULD or CHOICE expectation as stated), while the whole reference
+//! passes every scenario. (`vectors audit` checks the same over every
+//! profile's files, for every rule; this names the expectation.)
 
 use asyncpay_adapter::scenario::{
     judge, judge_all, severity, Level, Scenario, ScenarioFailure, Step,
 };
 use asyncpay_adapter::Profile;
-use asyncpay_reference::scenario::{run, Config, Mutant};
+use asyncpay_reference::rules::{self, Rule};
+use asyncpay_reference::scenario;
+use asyncpay_adapter::scenario::TraceView;
 use asyncpay_vectors::recipes::scenarios::{self, req};
 
 fn profile() -> Profile {
@@ -20,14 +24,19 @@ fn profile() -> Profile {
     file.profiles.remove(0)
 }
 
-/// Each mutant, the scenarios that must catch it, and the expectation that
-/// does: its level and a requirement id it names. The trial must fail at
+/// The reference's trace with `knocked_out` knocked out.
+fn run(s: &Scenario, p: &Profile, knocked_out: &[Rule]) -> Result<TraceView, String> {
+    rules::with_knockouts(knocked_out, || scenario::run(s, p)).0
+}
+
+/// Each scenario rule, the scenarios that must catch it knocked out, and
+/// the expectation that does: its level and a requirement id it names. The trial must fail at
 /// that expectation and be graded at least at its level (a more severe
 /// failure elsewhere in the scenario may grade it higher).
-fn catchers() -> Vec<(Mutant, &'static [&'static str], Level, &'static str)> {
+fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
     vec![
         (
-            Mutant::ForwardWithoutRelease,
+            Rule::LspHoldUntilRelease,
             &[
                 "lsp-hold-until-release-forward-once",
                 "lsp-forged-release-over-foreign-path-ignored",
@@ -36,7 +45,7 @@ fn catchers() -> Vec<(Mutant, &'static [&'static str], Level, &'static str)> {
             req::HOLD_NO_FORWARD,
         ),
         (
-            Mutant::ForwardOnEveryRelease,
+            Rule::LspForwardOnce,
             &[
                 "lsp-duplicate-release-is-noop",
                 "lsp-two-releases-over-two-paths-forward-once",
@@ -45,7 +54,7 @@ fn catchers() -> Vec<(Mutant, &'static [&'static str], Level, &'static str)> {
             req::HOLD_FORWARD_ON_RELEASE,
         ),
         (
-            Mutant::AcceptForgedRelease,
+            Rule::ReleaseAuthenticated,
             &[
                 "lsp-forged-release-over-foreign-path-ignored",
                 "lsp-release-with-altered-context-ignored",
@@ -54,67 +63,115 @@ fn catchers() -> Vec<(Mutant, &'static [&'static str], Level, &'static str)> {
             req::HOLD_NO_FORWARD,
         ),
         (
-            Mutant::NeverFailBack,
+            Rule::LspFailBackDeadline,
             &["lsp-no-release-before-deadline-fails-back"],
             Level::Must,
             req::FAIL_AT_EXPIRY,
         ),
         (
-            Mutant::ForwardBeforeCommitment,
+            Rule::LspForwardAfterCommitment,
             &["lsp-release-racing-commitment"],
             Level::Must,
             req::FORWARD_AFTER_COMMIT,
         ),
         (
-            Mutant::RetryAfterDownstreamFailure,
+            Rule::LspFailBackAfterDownstream,
             &["lsp-released-htlc-failing-downstream-is-failed-back"],
             Level::Choice,
             req::HOLD_FORWARD_ON_RELEASE,
         ),
         (
-            Mutant::ReleasePathsForEveryHtlc,
+            Rule::LspReleasePathsOnlyHeld,
             &["lsp-release-paths-when-and-only-when-held"],
             Level::Choice,
             req::RAA_SENDER_RELEASE_PATHS,
         ),
         (
-            Mutant::HoldWithoutPeerFeature,
+            Rule::PayerHoldNeedsPeerFeature,
             &["payer-no-hold-htlc-toward-peer-without-feature"],
             Level::Must,
             req::SENDER_HOLD_PEER_FEATURE,
         ),
         (
-            Mutant::SingleHeldHtlcAvailable,
+            Rule::PayerTwoHeldHtlcAvailable,
             &["payer-sends-two-held-htlc-available-with-unique-reply-paths"],
             Level::Must,
             req::RAA_RECEIVER_TWO_MESSAGES,
         ),
         (
-            Mutant::ReuseReplyPath,
+            Rule::PayerUniqueReplyPaths,
             &["payer-sends-two-held-htlc-available-with-unique-reply-paths"],
             Level::Must,
             req::RAA_RECEIVER_UNIQUE_REPLY_PATHS,
         ),
         (
-            Mutant::PayEveryInvoice,
+            Rule::PayerPayOnce,
             &["payer-static-and-fresh-invoice-paid-once"],
             Level::Choice,
             req::INVOICE_PAY_ASYNC,
         ),
         (
-            Mutant::ClaimWithoutHashCheck,
+            Rule::RecipientPreimageHash,
             &["recipient-rejects-preimage-not-matching-hash"],
             Level::Must,
             req::FULFILL_PREIMAGE_HASH,
         ),
         (
-            Mutant::IgnoreInvoiceRequestAmount,
+            Rule::RecipientAmount,
             &["recipient-rejects-amount-below-invoice-request"],
             Level::Must,
             req::READER_AMOUNT_BELOW_EXPECTED,
         ),
         (
-            Mutant::ServerDoesNotForward,
+            Rule::LspReleasePaths,
+            &["lsp-hold-until-release-forward-once"],
+            Level::Must,
+            req::RAA_SENDER_RELEASE_PATHS,
+        ),
+        (
+            Rule::LspFailUnsupportedHold,
+            &["lsp-without-htlc-hold-receives-hold-htlc"],
+            Level::Choice,
+            req::HOLD_NO_FORWARD,
+        ),
+        (
+            Rule::LspForwardOnReconnection,
+            &["lsp-release-while-next-hop-disconnected-forwards-on-reconnection"],
+            Level::Choice,
+            req::HOLD_FORWARD_ON_RELEASE,
+        ),
+        (
+            Rule::PayerPathAuthenticated,
+            &["payer-static-invoice-over-tampered-reply-path-ignored"],
+            Level::Must,
+            req::PATH_ID_MISMATCH,
+        ),
+        (
+            Rule::RecipientOwnMessagePath,
+            &["recipient-ignores-held-htlc-available-over-foreign-path"],
+            Level::Must,
+            req::PATH_ID_MISMATCH,
+        ),
+        (
+            Rule::RecipientMaxCltvExpiry,
+            &["recipient-rejects-expired-payment-path"],
+            Level::Must,
+            req::READER_MAX_CLTV_EXPIRY,
+        ),
+        (
+            Rule::RecipientInvoiceRequest,
+            &["recipient-rejects-missing-invoice-request"],
+            Level::Choice,
+            req::WRITER_INVOICE_REQUEST,
+        ),
+        (
+            Rule::ServerReplies,
+            &["server-replies-with-static-invoice-and-forwards-request"],
+            Level::Should,
+            req::INVREQ_REPLY_STATIC,
+        ),
+        (
+            Rule::ServerForwards,
             &["server-replies-with-static-invoice-and-forwards-request"],
             Level::Should,
             req::INVREQ_FORWARD,
@@ -133,15 +190,15 @@ fn find<'a>(all: &'a [(String, String, Scenario)], id: &str) -> &'a Scenario {
 fn unbroken_reference_passes_everything() {
     let p = profile();
     for (id, _, s) in scenarios::scenarios() {
-        let trace = run(&s, &p, &Config::default()).expect("runs");
+        let trace = run(&s, &p, &[]).expect("runs");
         judge(&s, &trace).unwrap_or_else(|f| panic!("{id}: {f}"));
     }
 }
 
 #[test]
-fn every_mutant_is_listed() {
-    let listed: Vec<Mutant> = catchers().iter().map(|(m, _, _, _)| *m).collect();
-    for m in Mutant::ALL {
+fn every_scenario_rule_is_listed() {
+    let listed: Vec<Rule> = catchers().iter().map(|(m, _, _, _)| *m).collect();
+    for m in rules::SCENARIO {
         assert!(listed.contains(m), "{m:?} has no catching scenario");
     }
 }
@@ -167,22 +224,22 @@ fn shown(fs: &[ScenarioFailure]) -> String {
 }
 
 #[test]
-fn every_mutant_is_caught_by_its_scenarios_at_the_named_expectation() {
+fn every_scenario_rule_knocked_out_is_caught_at_the_named_expectation() {
     let p = profile();
     let all = scenarios::scenarios();
-    for (mutant, ids, level, requirement) in catchers() {
+    for (rule, ids, level, requirement) in catchers() {
         for id in ids {
             let s = find(&all, id);
-            let trace = run(s, &p, &Config::with_mutant(mutant))
-                .unwrap_or_else(|e| panic!("{mutant:?} on {id}: the run failed: {e}"));
+            let trace = run(s, &p, &[rule])
+                .unwrap_or_else(|e| panic!("{rule:?} on {id}: the run failed: {e}"));
             let failures = judge_all(s, &trace);
             assert!(
                 !failures.is_empty(),
-                "{mutant:?} passes {id}, which should catch it"
+                "{rule:?} passes {id}, which should catch it"
             );
             assert!(
                 failures.iter().all(|f| f.step.is_some()),
-                "{mutant:?} on {id}: a malformed trace is not a catch:{}",
+                "{rule:?} on {id}: a malformed trace is not a catch:{}",
                 shown(&failures)
             );
             let steps = step_naming(s, requirement, level);
@@ -193,14 +250,14 @@ fn every_mutant_is_caught_by_its_scenarios_at_the_named_expectation() {
             let worst = judge(s, &trace).expect_err("failures exist");
             assert!(
                 severity(worst.level) >= severity(level),
-                "{mutant:?} on {id} graded below {level:?}:{}",
+                "{rule:?} on {id} graded below {level:?}:{}",
                 shown(&failures)
             );
             assert!(
                 failures
                     .iter()
                     .any(|f| f.expectation_step.is_some_and(|st| steps.contains(&st))),
-                "{mutant:?} on {id}: no failure at the expectation naming {requirement} \
+                "{rule:?} on {id}: no failure at the expectation naming {requirement} \
                  (steps {steps:?}):{}",
                 shown(&failures)
             );
@@ -209,22 +266,22 @@ fn every_mutant_is_caught_by_its_scenarios_at_the_named_expectation() {
 }
 
 #[test]
-fn each_mutant_fails_some_scenario_overall() {
-    // Across the whole suite, list which scenarios catch each mutant (for the report).
+fn each_scenario_rule_knocked_out_fails_some_scenario() {
+    // Across the whole suite, list which scenarios catch each rule knocked out (for the report).
     let p = profile();
     let all = scenarios::scenarios();
-    for m in Mutant::ALL {
+    for m in rules::SCENARIO {
         let caught: Vec<&str> = all
             .iter()
             .filter(|(id, _, s)| {
-                let t = run(s, &p, &Config::with_mutant(*m))
+                let t = run(s, &p, &[*m])
                     .unwrap_or_else(|e| panic!("{m:?} on {id}: the run failed: {e}"));
                 judge(s, &t).is_err()
             })
             .map(|(id, _, _)| id.as_str())
             .collect();
         println!("{m:?}: {}", caught.join(", "));
-        assert!(!caught.is_empty(), "{m:?} is caught by no scenario");
+        assert!(!caught.is_empty(), "{m:?} is knocked out, is caught by no scenario");
     }
 }
 
@@ -234,10 +291,10 @@ fn a_failure_shows_the_step_the_expectation_and_the_exchange() {
     let p = profile();
     let all = scenarios::scenarios();
     let s = find(&all, "lsp-hold-until-release-forward-once");
-    let trace = run(s, &p, &Config::with_mutant(Mutant::ForwardWithoutRelease)).expect("runs");
+    let trace = run(s, &p, &[Rule::LspHoldUntilRelease]).expect("runs");
     let input = serde_json::to_value(s).expect("scenario serialises");
     let view = serde_json::to_value(&trace).expect("trace serialises");
-    let (failures, transcript) = judge_all_values(&input, &view).expect_err("the mutant is caught");
+    let (failures, transcript) = judge_all_values(&input, &view).expect_err("the knockout is caught");
     let failure = &failures[0];
     let step = failure.step.expect("the failure names its step");
     let shown = failure.to_string();
