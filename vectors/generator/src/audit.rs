@@ -242,14 +242,13 @@ pub fn audit(suite: &Suite) -> Audit {
     a
 }
 
+/// A vector played by the reference with the given rules knocked out: its
+/// outcome and the rule that fired.
+type KnockoutRun<'a> = dyn Fn(&[Rule]) -> (Outcome, Option<Rule>) + 'a;
+
 /// Record in `a` every rule whose knockout makes the reference fail the
 /// scenario `input` (`run` plays it with the rules given knocked out).
-fn scenario_pins(
-    a: &mut Audit,
-    input: &serde_json::Value,
-    name: &str,
-    run: &dyn Fn(&[Rule]) -> (Outcome, Option<Rule>),
-) {
+fn scenario_pins(a: &mut Audit, input: &serde_json::Value, name: &str, run: &KnockoutRun) {
     for r in Rule::ALL {
         let caught = match run(&[*r]).0 {
             Outcome::Accepted { view } => check_scenario_outcome(input, &view).is_err(),

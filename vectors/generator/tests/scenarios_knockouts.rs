@@ -4,13 +4,13 @@
 //! passes every scenario. (`vectors audit` checks the same over every
 //! profile's files, for every rule; this names the expectation.)
 
+use asyncpay_adapter::scenario::TraceView;
 use asyncpay_adapter::scenario::{
     judge, judge_all, severity, Level, Scenario, ScenarioFailure, Step,
 };
 use asyncpay_adapter::Profile;
 use asyncpay_reference::rules::{self, Rule};
 use asyncpay_reference::scenario;
-use asyncpay_adapter::scenario::TraceView;
 use asyncpay_vectors::recipes::scenarios::{self, req};
 
 fn profile() -> Profile {
@@ -281,7 +281,10 @@ fn each_scenario_rule_knocked_out_fails_some_scenario() {
             .map(|(id, _, _)| id.as_str())
             .collect();
         println!("{m:?}: {}", caught.join(", "));
-        assert!(!caught.is_empty(), "{m:?} is knocked out, is caught by no scenario");
+        assert!(
+            !caught.is_empty(),
+            "{m:?} is knocked out, is caught by no scenario"
+        );
     }
 }
 
@@ -294,7 +297,8 @@ fn a_failure_shows_the_step_the_expectation_and_the_exchange() {
     let trace = run(s, &p, &[Rule::LspHoldUntilRelease]).expect("runs");
     let input = serde_json::to_value(s).expect("scenario serialises");
     let view = serde_json::to_value(&trace).expect("trace serialises");
-    let (failures, transcript) = judge_all_values(&input, &view).expect_err("the knockout is caught");
+    let (failures, transcript) =
+        judge_all_values(&input, &view).expect_err("the knockout is caught");
     let failure = &failures[0];
     let step = failure.step.expect("the failure names its step");
     let shown = failure.to_string();

@@ -95,9 +95,8 @@ impl Lsp {
                 continue;
             }
             h.state = HtlcState::Signed;
-            let wants_paths =
-                (h.hold && self.supports_hold && !knocked_out(Rule::LspReleasePaths))
-                    || knocked_out(Rule::LspReleasePathsOnlyHeld);
+            let wants_paths = (h.hold && self.supports_hold && !knocked_out(Rule::LspReleasePaths))
+                || knocked_out(Rule::LspReleasePathsOnlyHeld);
             if wants_paths {
                 for k in 0..RELEASE_PATHS_PER_HTLC {
                     let pid = format!("lsp-release-{id}-{k}");

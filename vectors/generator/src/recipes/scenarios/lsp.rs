@@ -313,11 +313,26 @@ pub(super) fn lsp_cases() -> Vec<Case> {
     };
     s.extend([
         ev(Event::BlocksMined { count: 103 }),
-        expect(Level::Choice, Check::Nothing, &[req::FAIL_AT_EXPIRY], &at(41)),
+        expect(
+            Level::Choice,
+            Check::Nothing,
+            &[req::FAIL_AT_EXPIRY],
+            &at(41),
+        ),
         ev(Event::BlocksMined { count: 1 }),
-        expect(Level::Choice, Check::Nothing, &[req::FAIL_AT_EXPIRY], &at(40)),
+        expect(
+            Level::Choice,
+            Check::Nothing,
+            &[req::FAIL_AT_EXPIRY],
+            &at(40),
+        ),
         ev(Event::BlocksMined { count: 1 }),
-        expect(Level::Choice, failed_back(0, None), &[req::FAIL_AT_EXPIRY], &at(39)),
+        expect(
+            Level::Choice,
+            failed_back(0, None),
+            &[req::FAIL_AT_EXPIRY],
+            &at(39),
+        ),
         nothing(&[req::FAIL_AT_EXPIRY]),
     ]);
     v.push(case(

@@ -95,4 +95,3 @@ pub(super) fn server_cases() -> Vec<Case> {
         ),
     ]
 }
-
