@@ -428,7 +428,7 @@ mod tests {
         }
         let report = lines.join("\n");
         println!("{report}");
-        assert_eq!(lines.len(), 12, "{report}");
+        assert_eq!(lines.len(), 18, "{report}");
         assert!(lines.iter().all(|l| l.starts_with("PASS")), "{report}");
     }
 }

@@ -398,7 +398,7 @@ fn lsp_vector_scenarios_on_real_ldk() {
         .iter()
         .map(|l| l.split(':').next().unwrap_or(""))
         .collect();
-    assert_eq!(verdicts.len(), 13, "{report}");
+    assert_eq!(verdicts.len(), 15, "{report}");
     assert_eq!(
         verdicts.iter().filter(|v| v.starts_with("PASS")).count(),
         11,
@@ -692,7 +692,7 @@ fn payer_vector_scenarios_on_real_ldk() {
         "{report}"
     );
     assert_eq!(get("payer-release-paths-for-unheld-htlc-ignored"), "PASS");
-    assert_eq!(verdicts.len(), 8);
+    assert_eq!(verdicts.len(), 9);
 }
 
 #[test]
