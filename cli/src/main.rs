@@ -194,8 +194,9 @@ enum VectorsCommand {
 
 #[derive(Subcommand, Debug)]
 enum RequirementsCommand {
-    /// List the requirements no vector covers, and per requirement the
-    /// number of valid, invalid and acceptable tests.
+    /// Per requirement, the tests that show it conforming and violated
+    /// (vectors and scenarios naming it, and the reference's evidence from
+    /// the audit); list those not shown on both sides and not unobservable.
     Coverage {
         /// The vector directory (default: ./vectors, else the repository's).
         #[arg(long, value_name = "DIR")]
@@ -203,7 +204,8 @@ enum RequirementsCommand {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
-        /// Exit non-zero if a requirement is not covered.
+        /// Exit non-zero if a requirement is not shown on both sides and has
+        /// no `unobservable` reason in the catalogue.
         #[arg(long)]
         fail_uncovered: bool,
     },
@@ -332,7 +334,10 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            let c = coverage::coverage(&suite);
+            // The reference's evidence: which tests satisfy each rule, and
+            // which catch it knocked out.
+            let evidence = asyncpay_vectors::audit::audit(&suite).evidence();
+            let c = coverage::coverage(&suite, &evidence);
             if json {
                 println!(
                     "{}",

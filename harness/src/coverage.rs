@@ -1,42 +1,101 @@
-//! `asyncpay requirements coverage`: which requirements the vectors check,
-//! and how (counts of valid, invalid and acceptable tests per requirement).
+//! `asyncpay requirements coverage`: which requirements the tests show, on
+//! each side.
+//!
+//! A requirement is **covered** when tests show both sides of it:
+//! - the *conforming* side: a valid vector or a scenario naming it, or a
+//!   valid vector on which the reference consults one of its rules and the
+//!   rule holds (evidence from `vectors audit`);
+//! - the *violating* side: an invalid or acceptable vector naming it, or a
+//!   vector or scenario that the reference fails once one of the
+//!   requirement's rules is knocked out (evidence from `vectors audit`: the
+//!   test catches an implementation that skips the rule).
+//!
+//! A requirement no input can show (a writer's randomness, a node's
+//! expectation) is covered by its catalogue entry's `unobservable` reason.
 
 use crate::runner::Suite;
 use crate::vectors::Verdict;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// How many tests check one requirement.
+/// The operation name of a scenario test.
+const SCENARIO_OP: &str = "scenario.run";
+
+/// How many tests show one requirement, by kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
-    /// `valid` tests.
+    /// `valid` vectors naming it (scenarios not included).
     pub valid: usize,
-    /// `invalid` tests.
+    /// `invalid` vectors naming it.
     pub invalid: usize,
-    /// `acceptable` tests.
+    /// `acceptable` vectors naming it.
     pub acceptable: usize,
+    /// Scenarios naming it.
+    pub scenarios: usize,
+    /// Valid vectors and scenarios on which the reference consults one of
+    /// its rules and the rule holds.
+    pub satisfied: usize,
+    /// Vectors and scenarios the reference fails with one of its rules
+    /// knocked out.
+    pub caught: usize,
 }
 
 impl Tally {
-    /// All tests.
+    /// All tests naming it.
     pub fn total(&self) -> usize {
-        self.valid + self.invalid + self.acceptable
+        self.valid + self.invalid + self.acceptable + self.scenarios
+    }
+
+    /// Whether some test shows the conforming side.
+    pub fn conforming(&self) -> bool {
+        self.valid + self.scenarios + self.satisfied > 0
+    }
+
+    /// Whether some test shows the violating side.
+    pub fn violating(&self) -> bool {
+        self.invalid + self.acceptable + self.caught > 0
     }
 }
 
-/// Coverage of the catalogue by the loaded vectors.
+/// Per requirement id, the counts of [`Tally::satisfied`] and
+/// [`Tally::caught`], as `vectors audit` finds them with the reference.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Tests on which one of the requirement's rules is consulted and holds.
+    pub satisfied: BTreeMap<String, usize>,
+    /// Tests that fail once one of the requirement's rules is knocked out.
+    pub caught: BTreeMap<String, usize>,
+}
+
+/// What a requirement lacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    /// No test at all.
+    Both,
+    /// No test of the conforming side.
+    Conforming,
+    /// No test of the violating side.
+    Violating,
+}
+
+/// Coverage of the catalogue by the loaded tests.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Coverage {
     /// Per catalogue requirement (all profiles' files counted).
     pub by_requirement: BTreeMap<String, Tally>,
-    /// Requirement ids in the catalogue that no test checks.
-    pub uncovered: Vec<String>,
+    /// Requirements covered by their `unobservable` reason, with it.
+    pub unobservable: BTreeMap<String, String>,
+    /// Requirements neither covered on both sides nor unobservable, with
+    /// what they lack.
+    pub uncovered: BTreeMap<String, Missing>,
     /// Requirement ids tests name that the catalogue does not hold.
     pub unknown: BTreeMap<String, Tally>,
 }
 
-/// Count, per requirement, the tests of `suite` that check it.
-pub fn coverage(suite: &Suite) -> Coverage {
+/// Count, per requirement, the tests of `suite` that show it, with the
+/// reference's `evidence` (empty: only the tests' own requirement lists).
+pub fn coverage(suite: &Suite, evidence: &Evidence) -> Coverage {
     let mut c = Coverage::default();
     for id in suite.levels.ids() {
         c.by_requirement.insert(id.to_string(), Tally::default());
@@ -49,6 +108,7 @@ pub fn coverage(suite: &Suite) -> Coverage {
                     None => c.unknown.entry(r.clone()).or_default(),
                 };
                 match t.result {
+                    _ if t.op == SCENARIO_OP => tally.scenarios += 1,
                     Verdict::Valid => tally.valid += 1,
                     Verdict::Invalid => tally.invalid += 1,
                     Verdict::Acceptable => tally.acceptable += 1,
@@ -56,12 +116,23 @@ pub fn coverage(suite: &Suite) -> Coverage {
             }
         }
     }
-    c.uncovered = c
-        .by_requirement
-        .iter()
-        .filter(|(_, t)| t.total() == 0)
-        .map(|(k, _)| k.clone())
-        .collect();
+    for (id, tally) in c.by_requirement.iter_mut() {
+        tally.satisfied = evidence.satisfied.get(id).copied().unwrap_or(0);
+        tally.caught = evidence.caught.get(id).copied().unwrap_or(0);
+    }
+    for (id, t) in &c.by_requirement {
+        if let Some(why) = suite.levels.unobservable(id) {
+            c.unobservable.insert(id.clone(), why.to_string());
+            continue;
+        }
+        let missing = match (t.conforming(), t.violating()) {
+            (true, true) => continue,
+            (false, false) => Missing::Both,
+            (false, true) => Missing::Conforming,
+            (true, false) => Missing::Violating,
+        };
+        c.uncovered.insert(id.clone(), missing);
+    }
     c
 }
 
@@ -79,14 +150,14 @@ pub fn text(c: &Coverage) -> String {
         .max(11);
     let _ = writeln!(
         s,
-        "{:<w$}  {:>5}  {:>7}  {:>10}",
-        "requirement", "valid", "invalid", "acceptable"
+        "{:<w$}  {:>5}  {:>7}  {:>10}  {:>9}  {:>9}  {:>6}",
+        "requirement", "valid", "invalid", "acceptable", "scenarios", "satisfied", "caught"
     );
     for (k, t) in &c.by_requirement {
         let _ = writeln!(
             s,
-            "{k:<w$}  {:>5}  {:>7}  {:>10}",
-            t.valid, t.invalid, t.acceptable
+            "{k:<w$}  {:>5}  {:>7}  {:>10}  {:>9}  {:>9}  {:>6}",
+            t.valid, t.invalid, t.acceptable, t.scenarios, t.satisfied, t.caught
         );
     }
     if !c.unknown.is_empty() {
@@ -98,16 +169,22 @@ pub fn text(c: &Coverage) -> String {
             let _ = writeln!(s, "  {k} ({} tests)", t.total());
         }
     }
+    let both = c.by_requirement.len() - c.unobservable.len() - c.uncovered.len();
     let _ = writeln!(
         s,
-        "\n{} requirements, {} covered, {} not covered by any vector{}",
+        "\n{} requirements: {both} shown on both sides, {} unobservable, {} not covered{}",
         c.by_requirement.len(),
-        c.by_requirement.len() - c.uncovered.len(),
+        c.unobservable.len(),
         c.uncovered.len(),
         if c.uncovered.is_empty() { "" } else { ":" }
     );
-    for k in &c.uncovered {
-        let _ = writeln!(s, "  {k}");
+    for (k, m) in &c.uncovered {
+        let what = match m {
+            Missing::Both => "no test",
+            Missing::Conforming => "no conforming test",
+            Missing::Violating => "no violating test",
+        };
+        let _ = writeln!(s, "  {k} ({what})");
     }
     s
 }

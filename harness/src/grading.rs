@@ -81,6 +81,7 @@ impl Grade {
 #[derive(Clone, Debug, Default)]
 pub struct Levels {
     levels: BTreeMap<String, Level>,
+    unobservable: BTreeMap<String, String>,
     present: bool,
 }
 
@@ -94,6 +95,7 @@ impl Levels {
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, Level)>) -> Levels {
         Levels {
             levels: pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            unobservable: BTreeMap::new(),
             present: true,
         }
     }
@@ -126,6 +128,7 @@ impl Levels {
             .and_then(|v| v.as_array())
             .ok_or("expected {\"requirements\": [...]}")?;
         let mut levels = BTreeMap::new();
+        let mut unobservable = BTreeMap::new();
         for (i, r) in list.iter().enumerate() {
             let id = r
                 .get("id")
@@ -140,9 +143,21 @@ impl Levels {
             if levels.insert(id.to_string(), level).is_some() {
                 return Err(format!("requirement {id} is listed twice"));
             }
+            match r.get("unobservable") {
+                None => {}
+                Some(serde_json::Value::String(why)) if !why.trim().is_empty() => {
+                    unobservable.insert(id.to_string(), why.clone());
+                }
+                Some(_) => {
+                    return Err(format!(
+                        "requirement {id}: \"unobservable\" must be a non-empty reason"
+                    ))
+                }
+            }
         }
         Ok(Levels {
             levels,
+            unobservable,
             present: true,
         })
     }
@@ -160,6 +175,11 @@ impl Levels {
     /// Whether `id` is in the catalogue.
     pub fn contains(&self, id: &str) -> bool {
         self.levels.contains_key(id)
+    }
+
+    /// Why `id` cannot be shown by any input, if the catalogue says so.
+    pub fn unobservable(&self, id: &str) -> Option<&str> {
+        self.unobservable.get(id).map(|s| s.as_str())
     }
 
     /// Every id in the catalogue, sorted.

@@ -133,6 +133,12 @@ pub struct Requirement {
     /// The catalogue's reading of the statement where it needs one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Why no input can show the statement either way (a writer's
+    /// randomness, a node's expectation, a timing), for a requirement that
+    /// has no valid and invalid test: `requirements coverage` counts it as
+    /// covered by this reason instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unobservable: Option<String>,
 }
 
 /// A place where the draft leaves an implementation a choice.

@@ -196,6 +196,7 @@ pub fn unblind(
             "encrypted_recipient_data does not decrypt under rho (tampered data or wrong path key)",
         )
     })?;
+    rules::consult(Rule::BlindedDecrypt);
     Ok(Unblinded {
         shared_secret: ss,
         rho,
@@ -273,6 +274,7 @@ pub fn parse_encrypted_data(bytes: &[u8], extra_known: &[u64]) -> Result<Encrypt
                 let p = check_point(r.value, "next_path_key_override").inspect_err(|_| {
                     rules::fire(Rule::BlindedOverridePoint);
                 })?;
+                rules::consult(Rule::BlindedOverridePoint);
                 d.next_path_key_override = Some(p);
             }
             PAYMENT_RELAY => {

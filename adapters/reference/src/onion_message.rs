@@ -242,6 +242,7 @@ pub fn peel(
                 "encrypted_recipient_data does not decrypt under rho",
             )
         })?;
+    rules::consult(Rule::OnionDecrypt);
     let data = blinding::parse_encrypted_data(&plain, &blinding::profile_known(profile))?;
     let mut view = PeeledOnionMessageView {
         encrypted_data_tlvs: hex::encode(&plain),
@@ -316,7 +317,10 @@ pub fn check_forward_data(data: &EncryptedData) -> Result<(), Rejection> {
                 "neither next_node_id nor short_channel_id in a non-final hop",
             )
         }),
-        _ => Ok(()),
+        _ => {
+            rules::consult(Rule::OnionNextPeer);
+            Ok(())
+        }
     }
 }
 

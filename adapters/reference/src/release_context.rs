@@ -104,7 +104,7 @@ pub fn verify(
             .zip(pid)
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             != 0;
-    if diff && !rules::knocked_out(Rule::ReleaseAuthenticated) {
+    if rules::rejects(Rule::ReleaseAuthenticated, diff) {
         return Err(unauth(
             "path_id does not authenticate the release context (altered, or not created by this node)",
         ));

@@ -285,6 +285,7 @@ rules! {
 thread_local! {
     static KNOCKED_OUT: Cell<u128> = const { Cell::new(0) };
     static FIRED: Cell<Option<Rule>> = const { Cell::new(None) };
+    static CONSULTED: Cell<u128> = const { Cell::new(0) };
     static MARGINS: std::cell::RefCell<Vec<(Rule, i128)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -328,25 +329,55 @@ pub fn with_margins<T>(f: impl FnOnce() -> T) -> (T, Vec<(Rule, i128)>) {
     (out, seen)
 }
 
+/// Run `f`, returning its result and the rules whose checks it consulted
+/// ([`rejects`], [`knocked_out`]). For an input the reader accepts, those
+/// are the rules it satisfies: a valid vector shows the conforming side of
+/// each of them.
+pub fn with_consulted<T>(f: impl FnOnce() -> T) -> (T, Vec<Rule>) {
+    let before = CONSULTED.with(|c| c.replace(0));
+    let out = f();
+    let set = CONSULTED.with(|c| c.replace(before | c.get()));
+    let rules = Rule::ALL
+        .iter()
+        .copied()
+        .filter(|r| set & bit(*r) != 0)
+        .collect();
+    (out, rules)
+}
+
 const _: () = assert!(Rule::ALL.len() <= 128, "the knockout set is a u128");
 
 fn bit(rule: Rule) -> u128 {
     1u128 << (rule as u32)
 }
 
-/// Whether `rule` is knocked out on this thread.
+/// Whether `rule` is knocked out on this thread. Asking records `rule` as
+/// consulted (see [`with_consulted`]): a state machine asks where its
+/// behaviour applies.
 pub fn knocked_out(rule: Rule) -> bool {
+    consult(rule);
     KNOCKED_OUT.with(|k| k.get() & bit(rule) != 0)
 }
 
 /// Whether the check of `rule` rejects: when `violated` and `rule` is not
-/// knocked out (then it is recorded as the rule that fired).
+/// knocked out (then it is recorded as the rule that fired). Every check
+/// records `rule` as consulted, violated or not.
 pub fn rejects(rule: Rule, violated: bool) -> bool {
-    if !violated || knocked_out(rule) {
+    if !violated {
+        consult(rule);
+        return false;
+    }
+    if knocked_out(rule) {
         return false;
     }
     FIRED.with(|f| f.set(Some(rule)));
     true
+}
+
+/// Record `rule` as consulted and holding, for a check that rejects with
+/// [`fire`] when it does not hold (see [`with_consulted`]).
+pub fn consult(rule: Rule) {
+    CONSULTED.with(|c| c.set(c.get() | bit(rule)));
 }
 
 /// Record `rule` as the one that fired, for a check that rejects even when
@@ -456,5 +487,18 @@ mod tests {
         assert!(r.is_ok());
         assert_eq!(fired, None);
         assert!(!knocked_out(Rule::TlvDuplicate));
+    }
+
+    #[test]
+    fn consulted_rules_are_those_checked() {
+        let reject = || Rejection::new(ReasonClass::InvalidValue, "x");
+        let (r, consulted) = with_consulted(|| {
+            check(Rule::TlvDuplicate, false, reject)?;
+            check(Rule::TlvIncreasing, false, reject)
+        });
+        assert!(r.is_ok());
+        assert_eq!(consulted, vec![Rule::TlvDuplicate, Rule::TlvIncreasing]);
+        let ((), consulted) = with_consulted(|| ());
+        assert!(consulted.is_empty());
     }
 }

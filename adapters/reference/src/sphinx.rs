@@ -185,6 +185,7 @@ pub fn peel(
         rules::fire(Rule::OnionHmac);
         return Err(fail(ReasonClass::InvalidHmac, "onion HMAC does not verify"));
     }
+    rules::consult(Rule::OnionHmac);
     let rho = hmac256(b"rho", &ss);
     let mut buf = payloads.to_vec();
     buf.resize(2 * l, 0);

@@ -170,6 +170,7 @@ fn read_point(v: &[u8], what: &'static str, rule: Rule) -> Result<String, Reject
             format!("{what}: {} bytes, expected 33", v.len()),
         ));
     }
+    rules::consult(rule);
     let mut c = wire::Cursor::new(v, what).with_rules(rule, rule);
     Ok(hex::encode(c.point()?))
 }

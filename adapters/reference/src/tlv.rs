@@ -95,7 +95,10 @@ impl std::error::Error for TlvError {}
 
 fn bigsize_at(bytes: &[u8], offset: usize) -> Result<(u64, usize), TlvError> {
     match bigsize::decode(&bytes[offset..]) {
-        Ok(v) => Ok(v),
+        Ok(v) => {
+            rules::consult(Rule::TlvMinimalBigSize);
+            Ok(v)
+        }
         Err(BigSizeError::Truncated) => Err(TlvError::Truncated { offset }),
         Err(BigSizeError::NonMinimal) => {
             if rules::rejects(Rule::TlvMinimalBigSize, true) {
@@ -125,7 +128,10 @@ pub fn parse(bytes: &[u8]) -> Result<Stream<'_>, TlvError> {
             Ok((tlv_type, value_at, end))
         });
         let (tlv_type, value_at, end) = match header {
-            Ok(h) => h,
+            Ok(h) => {
+                rules::consult(Rule::TlvLengthOverrun);
+                h
+            }
             Err(e @ TlvError::Truncated { .. }) => {
                 if rules::rejects(Rule::TlvLengthOverrun, true) {
                     return Err(e);

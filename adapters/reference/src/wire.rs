@@ -66,6 +66,9 @@ impl<'a> Cursor<'a> {
             }
             return Err(truncated(self.what, self.pos));
         }
+        if let Some(r) = self.length_rule {
+            rules::consult(r);
+        }
         let s = &self.bytes[self.pos..self.pos + n];
         self.pos += n;
         Ok(s)
@@ -113,6 +116,9 @@ impl<'a> Cursor<'a> {
     /// Fail with [`ReasonClass::TrailingBytes`] unless every byte was read.
     pub fn finish(&self) -> Result<(), Rejection> {
         if self.is_empty() {
+            if let Some(r) = self.length_rule {
+                rules::consult(r);
+            }
             Ok(())
         } else {
             if let Some(r) = self.length_rule {

@@ -24,6 +24,7 @@
 
 use asyncpay_adapter::scenario::check_scenario_outcome;
 use asyncpay_adapter::{Adapter, Operation, Outcome};
+use asyncpay_harness::coverage::Evidence;
 use asyncpay_harness::vectors::Verdict;
 use asyncpay_harness::Suite;
 use asyncpay_reference::rules::{self, Rule};
@@ -88,6 +89,10 @@ pub struct Audit {
     pub margins: BTreeMap<Rule, BTreeSet<i8>>,
     /// Requirement ids of the table that the catalogue does not hold.
     pub unknown_requirements: Vec<(Rule, String)>,
+    /// Per rule, the valid vectors and passing scenarios on which the
+    /// reference consults it and it holds (the conforming side of its
+    /// requirement).
+    pub satisfied: BTreeMap<Rule, Vec<String>>,
 }
 
 impl Audit {
@@ -120,6 +125,31 @@ impl Audit {
                 (!missing.is_empty()).then_some((*r, missing))
             })
             .collect()
+    }
+
+    /// The evidence `requirements coverage` counts, per requirement: the
+    /// tests that satisfy one of its rules, and those that catch one of its
+    /// rules knocked out (by vector, by reason or by scenario).
+    pub fn evidence(&self) -> Evidence {
+        let add = |to: &mut BTreeMap<String, BTreeSet<String>>, m: &BTreeMap<Rule, Vec<String>>| {
+            for (r, names) in m {
+                to.entry(r.requirement().to_string())
+                    .or_default()
+                    .extend(names.iter().cloned());
+            }
+        };
+        let (mut satisfied, mut caught) = (BTreeMap::new(), BTreeMap::new());
+        add(&mut satisfied, &self.satisfied);
+        add(&mut caught, &self.pinned);
+        add(&mut caught, &self.pinned_by_reason);
+        add(&mut caught, &self.pinned_by_scenarios);
+        let count = |m: BTreeMap<String, BTreeSet<String>>| {
+            m.into_iter().map(|(k, v)| (k, v.len())).collect()
+        };
+        Evidence {
+            satisfied: count(satisfied),
+            caught: count(caught),
+        }
     }
 
     /// Whether the corpus passes: every vector breaks only what it names,
@@ -157,14 +187,28 @@ pub fn audit(suite: &Suite) -> Audit {
             let run = |knocked: &[Rule]| {
                 rules::with_knockouts(knocked, || ReferenceAdapter.execute(&op, &f.profile))
             };
-            // The normal run, which also records the numeric rules' margins.
-            let ((normal, fired), margins) = rules::with_margins(|| run(&[]));
+            // The normal run, which also records the numeric rules' margins
+            // and the rules consulted.
+            let (((normal, fired), margins), consulted) =
+                rules::with_consulted(|| rules::with_margins(|| run(&[])));
             for (r, m) in margins {
                 if (-1..=1).contains(&m) {
                     a.margins.entry(r).or_default().insert(m as i8);
                 }
             }
             let name = format!("{}::{}::{}", f.profile.name, f.area, t.id);
+            let holds = match (&normal, &op) {
+                (Outcome::Accepted { view }, Operation::RunScenario(_)) => {
+                    check_scenario_outcome(&t.input, view).is_ok()
+                }
+                (Outcome::Accepted { .. }, _) => t.result == Verdict::Valid,
+                _ => false,
+            };
+            if holds {
+                for r in consulted {
+                    a.satisfied.entry(r).or_default().push(name.clone());
+                }
+            }
             if matches!(op, Operation::RunScenario(_)) {
                 if matches!(normal, Outcome::Accepted { .. }) {
                     a.scenarios += 1;
