@@ -10,6 +10,10 @@
 //!   requirement's rules is knocked out (evidence from `vectors audit`: the
 //!   test catches an implementation that skips the rule).
 //!
+//! A requirement whose catalogue entry names `shown_by` requirements is
+//! shown on a side where one of them is (a writer's rule by the reader
+//! rule that rejects what breaking it writes).
+//!
 //! A requirement no input can show (a writer's randomness, a node's
 //! expectation) is covered by its catalogue entry's `unobservable` reason.
 
@@ -125,7 +129,15 @@ pub fn coverage(suite: &Suite, evidence: &Evidence) -> Coverage {
             c.unobservable.insert(id.clone(), why.to_string());
             continue;
         }
-        let missing = match (t.conforming(), t.violating()) {
+        let via: Vec<&Tally> = suite
+            .levels
+            .shown_by(id)
+            .iter()
+            .filter_map(|o| c.by_requirement.get(o))
+            .collect();
+        let conforming = t.conforming() || via.iter().any(|o| o.conforming());
+        let violating = t.violating() || via.iter().any(|o| o.violating());
+        let missing = match (conforming, violating) {
             (true, true) => continue,
             (false, false) => Missing::Both,
             (false, true) => Missing::Conforming,

@@ -82,6 +82,7 @@ impl Grade {
 pub struct Levels {
     levels: BTreeMap<String, Level>,
     unobservable: BTreeMap<String, String>,
+    shown_by: BTreeMap<String, Vec<String>>,
     present: bool,
 }
 
@@ -96,6 +97,7 @@ impl Levels {
         Levels {
             levels: pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             unobservable: BTreeMap::new(),
+            shown_by: BTreeMap::new(),
             present: true,
         }
     }
@@ -129,6 +131,7 @@ impl Levels {
             .ok_or("expected {\"requirements\": [...]}")?;
         let mut levels = BTreeMap::new();
         let mut unobservable = BTreeMap::new();
+        let mut shown_by = BTreeMap::new();
         for (i, r) in list.iter().enumerate() {
             let id = r
                 .get("id")
@@ -154,10 +157,20 @@ impl Levels {
                     ))
                 }
             }
+            if let Some(list) = r.get("shown_by") {
+                let ids: Option<Vec<String>> = list
+                    .as_array()
+                    .and_then(|a| a.iter().map(|v| v.as_str().map(String::from)).collect());
+                let ids = ids.ok_or_else(|| {
+                    format!("requirement {id}: \"shown_by\" must be an array of ids")
+                })?;
+                shown_by.insert(id.to_string(), ids);
+            }
         }
         Ok(Levels {
             levels,
             unobservable,
+            shown_by,
             present: true,
         })
     }
@@ -180,6 +193,11 @@ impl Levels {
     /// Why `id` cannot be shown by any input, if the catalogue says so.
     pub fn unobservable(&self, id: &str) -> Option<&str> {
         self.unobservable.get(id).map(|s| s.as_str())
+    }
+
+    /// The requirements whose tests show `id` too (its `shown_by`).
+    pub fn shown_by(&self, id: &str) -> &[String] {
+        self.shown_by.get(id).map(|v| v.as_slice()).unwrap_or(&[])
     }
 
     /// Every id in the catalogue, sorted.

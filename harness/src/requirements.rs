@@ -139,6 +139,13 @@ pub struct Requirement {
     /// covered by this reason instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unobservable: Option<String>,
+    /// Requirements whose tests show this one too: a writer's rule shown
+    /// by the reader rule that rejects what a writer breaking it writes, or
+    /// a rule to ignore something shown with the rule to reject its
+    /// counterpart (an unknown odd type beside an unknown even one). The
+    /// `note` says how. Each id must be in the catalogue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shown_by: Vec<String>,
 }
 
 /// A place where the draft leaves an implementation a choice.
@@ -212,6 +219,16 @@ impl Catalogue {
             }
             if r.condition.as_deref().is_some_and(|c| c.trim().is_empty()) {
                 return Err(format!("requirement `{}`: empty condition", r.id));
+            }
+        }
+        for r in &self.requirements {
+            for id in &r.shown_by {
+                if !seen.contains(id.as_str()) || *id == r.id {
+                    return Err(format!(
+                        "requirement `{}`: shown_by names `{id}`, not another requirement",
+                        r.id
+                    ));
+                }
             }
         }
         let mut gap_ids = HashSet::new();
@@ -448,6 +465,8 @@ mod tests {
                 added_by_draft: true,
                 draft_change: None,
                 note: None,
+                unobservable: None,
+                shown_by: vec![],
             }],
             gaps: vec![],
         }

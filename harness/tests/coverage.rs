@@ -38,3 +38,33 @@ fn draft_reply_path_and_release_requirements_have_valid_and_invalid_vectors() {
         missing.join("\n")
     );
 }
+
+/// The reference's evidence fills a side, `shown_by` borrows the sides of
+/// the requirements it names, and an `unobservable` reason covers alone.
+#[test]
+fn evidence_shown_by_and_unobservable_decide_coverage() {
+    use asyncpay_harness::coverage::Missing;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors");
+    let suite = Suite::load(&root).expect("the committed vectors load");
+    // Only invalid vectors name it: the conforming side needs evidence.
+    let dup = "bolt1/tlv/reader/duplicate-type";
+    let c = coverage(&suite, &Evidence::default());
+    assert_eq!(c.uncovered.get(dup), Some(&Missing::Conforming));
+    let mut e = Evidence::default();
+    e.satisfied.insert(dup.to_string(), 3);
+    let c = coverage(&suite, &e);
+    assert!(!c.uncovered.contains_key(dup));
+    assert_eq!(c.by_requirement[dup].satisfied, 3);
+    // A writer's rule shown by the reader rules that reject its breakage.
+    let writer = "bolt1/tlv/writer/strictly-increasing";
+    assert!(suite
+        .levels
+        .shown_by(writer)
+        .iter()
+        .any(|o| o == "bolt1/tlv/reader/not-strictly-increasing"));
+    assert!(!c.uncovered.contains_key(writer));
+    // A writer's randomness is unobservable, and covered by its reason.
+    let random = "bolt4/static-invoice/payer/random-preimage";
+    assert!(c.unobservable.contains_key(random));
+    assert!(!c.uncovered.contains_key(random));
+}

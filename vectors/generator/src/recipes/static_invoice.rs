@@ -529,9 +529,11 @@ fn valid_tests(g: &mut Gen<'_>) {
         R_PATHS,
         R_PAY_COUNT,
         R_CHAIN_BTC,
+        R_NO_INVREQ,
+        R_TLV_NON_MIN_FIELD,
     ];
     reqs.extend(sig_reqs);
-    g.accept("valid-minimal", "Minimal static invoice: offer with only offer_issuer_id; one payment path and payinfo, created_at, node id, two message paths, signature.", &reqs, &["Valid"], v, &minimal, NOW, LDK_OFFER_PATHS);
+    g.accept("valid-minimal", "Minimal static invoice: offer with only offer_issuer_id; one payment path and payinfo, created_at (a minimal truncated integer), node id, two message paths, signature; no invoice-request field.", &reqs, &["Valid"], v, &minimal, NOW, LDK_OFFER_PATHS);
 
     let mut reqs = vec![R_NODE_ISSUER, R_W_NODE_ISSUER];
     reqs.extend(sig_reqs);
