@@ -112,6 +112,9 @@ rules! {
     InvoiceNodeIdEncoding => "static-invoice/node-id-encoding", "bolt1/tlv/reader/known-type-bad-length";
     /// `static_invoice_message_paths` cut short, or a point in it off the curve.
     InvoiceMessagePathsEncoding => "static-invoice/message-paths-encoding", "bolt1/tlv/reader/known-type-bad-length";
+    /// `invoice_fallbacks` whose `fallback_address` entries do not fill it
+    /// exactly (an address cut short).
+    InvoiceFallbacksEncoding => "static-invoice/fallbacks-encoding", "bolt1/tlv/reader/known-type-bad-length";
     /// `invreq_chain` other than bitcoin.
     InvoiceChain => "static-invoice/chain-supported", "bolt12/static-invoice/reader/chain-supported";
     /// `invoice_payment_hash` is set: not a static invoice.

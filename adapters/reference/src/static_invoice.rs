@@ -176,7 +176,8 @@ fn read_point(v: &[u8], what: &'static str, rule: Rule) -> Result<String, Reject
 }
 
 fn check_fallbacks(v: &[u8]) -> Result<(), Rejection> {
-    let mut c = wire::Cursor::new(v, "invoice_fallbacks");
+    let rule = Rule::InvoiceFallbacksEncoding;
+    let mut c = wire::Cursor::new(v, "invoice_fallbacks").with_rules(rule, rule);
     while !c.is_empty() {
         let _version = c.u8()?;
         let len = c.u16()?;

@@ -421,6 +421,7 @@ const R_OFFER_FEAT: &str = "bolt12/static-invoice/reader/offer-features-unknown-
 const R_OFFER_AMT_DESC: &str = "bolt12/static-invoice/reader/offer-amount-without-description";
 const R_OFFER_CUR: &str = "bolt12/static-invoice/reader/offer-currency-without-amount";
 const R_OFFER_ZERO: &str = "bolt12/static-invoice/reader/offer-amount-zero";
+const R_OFFER_CHAIN: &str = "bolt12/static-invoice/reader/offer-chain-unsupported";
 const R_OFFER_EXPIRED: &str = "bolt12/static-invoice/reader/offer-expired";
 const R_OFFER_ID_PATHS: &str = "bolt12/static-invoice/reader/offer-no-issuer-or-paths";
 const R_OFFER_HOPS: &str = "bolt12/static-invoice/reader/offer-paths-zero-hops";
@@ -442,6 +443,7 @@ fn notes(b: &mut FileBuilder) {
     b.note("DraftGapDefaultExpiry", note("DraftGap", "gap/static-invoice-default-expiry: a static invoice without invoice_relative_expiry expires 2 weeks after invoice_created_at by the static-invoice writer rule, but the generic invoice reader rule rejects any invoice without invoice_relative_expiry once the current time is greater than invoice_created_at + 7200. The reader's clock here is between the two. The reference follows the 2-week default; rejecting is also acceptable until the draft resolves this.", "Readers disagree on whether a static invoice without an explicit expiry is payable after 2 hours.", &[R_EXP_2W, R_EXP_DEF, R_EXP_REL]));
     b.note("DraftGapMessagePathCount", note("DraftGap", "gap/message-paths-writer-reader-mismatch: exactly one static_invoice_message_paths entry. The writer rule asks for at least two; the reader rule rejects only a missing or empty list, so the writer is non-conforming but a reader may accept.", "An implementation may reject invoices another accepts.", &[R_MSG_TWO, R_MSG_REQ]));
     b.note("DraftGapWriterOnlyRule", note("DraftGap", "The input breaks a static-invoice writer rule (more than one offer chain, an invoice_request field, invoice_amount) for which the draft gives the reader no rule. The reference accepts (the reader is bound by nothing); rejecting is acceptable.", "Implementations differ: LDK rejects, a literal reader accepts.", &[R_SINGLE_CHAIN, R_NO_INVREQ, R_NO_AMOUNT]));
+    b.note("ReaderChainSupport", note("Interop", "The offer names one chain other than bitcoin. A static invoice has no invreq_chain, so whether it is usable depends on the chains the reader supports: a reader on that chain accepts it with this view; a bitcoin-only reader (the reference) must not respond to the offer and rejects it (unsupported_chain).", "A reader on the wrong network must not pay.", &[R_OFFER_CHAIN, R_CHAIN_BTC]));
     b.note("ProfileNumbers", note("Interop", "Uses the static_invoice_message_paths type number of the other profile (178 in the draft, 236 in LDK 0.2): under this profile it is an unknown even type.", "Implementations on different numbers cannot read each other's static invoices.", &[R_TLV_EVEN, R_MSG_REQ]));
     b.note("MalformedTlv", note("MalformedInput", "Breaks a BOLT 1 TLV stream rule (order, duplicates, minimal BigSize, length) or a known field's encoding.", "A lenient parser accepts streams whose Merkle tree other readers compute differently.", &[R_TLV_ORDER, R_TLV_DUP, R_TLV_MINIMAL, R_TLV_OVERRUN, R_TLV_BAD_LEN]));
     b.note("MissingField", note("MissingField", "A field the reader requires is absent or empty.", "Accepting it leaves the payer without a way to pay (no paths, no node id, no creation time).", &[R_CREATED, R_NODE, R_PATHS, R_PAY_REQ, R_MSG_REQ]));
@@ -695,6 +697,10 @@ fn acceptable_tests(g: &mut Gen<'_>) {
     let mut chains = base();
     chains.offer.chains = Some(vec![BITCOIN_CHAIN.into(), TESTNET_CHAIN.into()]);
     g.accept("acceptable-two-offer-chains", "offer_chains with two chains (bitcoin and testnet): the often-offline writer \"MUST NOT include more than 1 chain\", and the reader has no rule; the reference accepts.", &[R_SINGLE_CHAIN, R_CHAIN_BTC], &["DraftGapWriterOnlyRule"], a, &chains, NOW, "LDK rejects a static invoice whose offer has more than one chain.");
+
+    let mut testnet = base();
+    testnet.offer.chains = Some(vec![TESTNET_CHAIN.into()]);
+    g.accept("acceptable-offer-chains-testnet-only", "offer_chains names testnet only. Whether the invoice is usable depends on the chains the reader supports: a testnet reader accepts it with this view; a bitcoin-only reader (the reference) must not respond to the offer and rejects it (unsupported_chain).", &[R_OFFER_CHAIN, R_CHAIN_BTC], &["ReaderChainSupport"], a, &testnet, NOW, "");
 
     let mut invreq = base();
     invreq.extra = vec![
@@ -1085,6 +1091,40 @@ fn invalid_tests(g: &mut Gen<'_>) {
             ),
             NOW,
             C::InvalidPoint,
+            "",
+        );
+    }
+    {
+        // One byte past the point: the issuer id is still the signing key,
+        // so only its length is wrong (the record is re-signed).
+        let mut long = hex::decode(pk(ISSUER)).expect("hex");
+        long.push(0);
+        g.reject(
+            "invalid-offer-issuer-id-34-bytes",
+            "offer_issuer_id is the issuer's 33-byte point followed by one more byte (record re-signed): not a point's length.",
+            &[R_TLV_BAD_LEN],
+            &["MalformedTlv"],
+            &resign(replace(&recs, w::OFFER_ISSUER_ID, long), ISSUER, w::MESSAGE_NAME),
+            NOW,
+            C::InvalidValue,
+            "",
+        );
+    }
+    {
+        // A fallback address whose program is one byte shorter than its
+        // length says.
+        let mut short = base();
+        let mut fb = vec![0u8, 0, 20];
+        fb.extend([0x5a; 19]);
+        short.invoice.fallbacks = Some(hex::encode(fb));
+        g.reject(
+            "invalid-fallbacks-truncated",
+            "invoice_fallbacks with one version-0 address whose length (20) runs a byte past the record.",
+            &[R_TLV_BAD_LEN],
+            &["MalformedTlv"],
+            &short.bytes(p),
+            NOW,
+            C::Truncated,
             "",
         );
     }
