@@ -451,7 +451,9 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         if m.id == "release-dummy-hops" {
             flags.push("DummyHops");
         }
-        let mut reqs = vec![W_SPHINX, W_NO_AD, W_NONFINAL];
+        // Every message is built in a 1366-byte packet, the size BOLT 4
+        // recommends, which the expected bytes pin.
+        let mut reqs = vec![W_SPHINX, W_NO_AD, W_NONFINAL, W_LEN];
         match kind {
             "held_htlc_available" => {
                 reqs.extend([W_REPLY, RAA_HELD, RAA_TWO, R_RAA_REPLY_PATH, INV_ASYNC])
