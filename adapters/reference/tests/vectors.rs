@@ -3,7 +3,7 @@
 //! vectors' reasons come from). Fast, and the reference's only
 //! dependency on the runner (a dev-dependency), so that a change to the
 //! model is checked against the whole corpus by `cargo test -p
-//! asyncpay-reference`, mutants included (`scripts/mutants`).
+//! asyncpay-reference`, mutants included (`adapters/reference/mutants`).
 
 use asyncpay_adapter::Adapter;
 use asyncpay_harness::{RunOptions, Suite};
