@@ -669,9 +669,7 @@ fn valid_tests(g: &mut Gen<'_>) {
     g.accept("valid-payment-path-sciddir-introduction", "A payment path whose first_node_id is a sciddir_or_pubkey short channel id (direction 1, 1x2x3).", &[R_PATHS], &["Valid"], v, &scid, NOW, "");
 
     let mut fallback = base();
-    let mut fb = vec![0u8, 0, 20];
-    fb.extend([0x5a; 20]);
-    fallback.invoice.fallbacks = Some(hex::encode(fb));
+    fallback.invoice.fallbacks = Some(fallback_address(20, 20));
     g.accept(
         "valid-fallback-address",
         "invoice_fallbacks with one version-0 20-byte program.",
@@ -1114,9 +1112,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
         // A fallback address whose program is one byte shorter than its
         // length says.
         let mut short = base();
-        let mut fb = vec![0u8, 0, 20];
-        fb.extend([0x5a; 19]);
-        short.invoice.fallbacks = Some(hex::encode(fb));
+        short.invoice.fallbacks = Some(fallback_address(20, 19));
         g.reject(
             "invalid-fallbacks-truncated",
             "invoice_fallbacks with one version-0 address whose length (20) runs a byte past the record.",
@@ -1355,4 +1351,14 @@ mod tests {
             class_mismatches.join("\n")
         );
     }
+}
+
+/// `invoice_fallbacks` holding one version-0 `fallback_address` whose
+/// program length (a u16) says `declared` and which carries `actual` bytes
+/// of program.
+fn fallback_address(declared: u16, actual: usize) -> String {
+    let mut record = vec![0u8];
+    record.extend(declared.to_be_bytes());
+    record.resize(3 + actual, 0x5a);
+    hex::encode(record)
 }
