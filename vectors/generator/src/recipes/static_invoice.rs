@@ -1273,6 +1273,16 @@ fn encode_tests(g: &mut Gen<'_>) {
     g.encode("encode-unknown-odd-records", "Write extra odd records, one after the signature's type: the signature record goes in type order, before 3000000001.", &[R_W_SIG, R_SIG_ELEMENTS, R_LEAVES], &odd);
 }
 
+/// `invoice_fallbacks` holding one version-0 `fallback_address` whose
+/// program length (a u16) says `declared` and which carries `actual` bytes
+/// of program.
+fn fallback_address(declared: u16, actual: usize) -> String {
+    let mut record = vec![0u8];
+    record.extend(declared.to_be_bytes());
+    record.resize(3 + actual, 0x5a);
+    hex::encode(record)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1351,14 +1361,4 @@ mod tests {
             class_mismatches.join("\n")
         );
     }
-}
-
-/// `invoice_fallbacks` holding one version-0 `fallback_address` whose
-/// program length (a u16) says `declared` and which carries `actual` bytes
-/// of program.
-fn fallback_address(declared: u16, actual: usize) -> String {
-    let mut record = vec![0u8];
-    record.extend(declared.to_be_bytes());
-    record.resize(3 + actual, 0x5a);
-    hex::encode(record)
 }
