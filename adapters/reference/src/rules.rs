@@ -58,6 +58,9 @@ rules! {
     TlvIncreasing => "tlv/increasing", "bolt1/tlv/reader/not-strictly-increasing";
     /// An even type the reader does not know. Knocked out: ignored like an odd one.
     TlvUnknownEven => "tlv/unknown-even", "bolt1/tlv/reader/unknown-even";
+    /// Parsing stops when zero bytes remain before a type. Knocked out: the
+    /// reader reads on for a type and finds the stream cut short.
+    TlvStopAtEnd => "tlv/stop-at-end", "bolt1/tlv/reader/stop-at-end";
 
     // BOLT 12: the string form.
     /// A `+` not between two bech32 characters, or whitespace without one.
@@ -242,6 +245,11 @@ rules! {
     /// LSP: a release that found its next hop disconnected is forwarded
     /// when the peer reconnects. Knocked out: dropped.
     LspForwardOnReconnection => "lsp/forward-on-reconnection", "bolt2/release/holding-node/forward-on-release";
+    /// LSP: a `release_held_htlc` over a path it did not create (no
+    /// `path_id` of its own) is answered as if it had sent no
+    /// `held_htlc_available`. Knocked out: the HTLC the path's context
+    /// names is released.
+    LspReleaseOverOwnPath => "lsp/release-over-own-path", "bolt4/onion-messages/reader/reply-without-path-id";
     /// Payer: `hold_htlc` only towards a peer advertising `option_htlc_hold`.
     /// Knocked out: set whatever the peer advertises.
     PayerHoldNeedsPeerFeature => "payer/hold-needs-peer-feature", "bolt1/tlv/sending-node/no-even-extension-without-negotiation";
@@ -259,6 +267,10 @@ rules! {
     /// Recipient: `held_htlc_available` is answered only over one of its
     /// static invoices' message paths. Knocked out: over any path.
     RecipientOwnMessagePath => "recipient/own-message-path", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Recipient: `release_held_htlc` answers over the reply path of the
+    /// `held_htlc_available` it answers. Knocked out: back over the path
+    /// the message arrived on.
+    RecipientReplyOverReplyPath => "recipient/reply-over-reply-path", "bolt4/reply-paths/reader/reply-uses-reply-path";
     /// Recipient: an `amt_to_forward` below the invoice request's amount
     /// is refused. Knocked out: claimed.
     RecipientAmount => "recipient/amount", "bolt4/payload/reader/amt-to-forward-below-expected";
@@ -436,12 +448,14 @@ pub const SCENARIO: &[Rule] = &[
     Rule::LspFailBackAfterDownstream,
     Rule::LspFailUnsupportedHold,
     Rule::LspForwardOnReconnection,
+    Rule::LspReleaseOverOwnPath,
     Rule::PayerHoldNeedsPeerFeature,
     Rule::PayerTwoHeldHtlcAvailable,
     Rule::PayerUniqueReplyPaths,
     Rule::PayerPayOnce,
     Rule::PayerPathAuthenticated,
     Rule::RecipientOwnMessagePath,
+    Rule::RecipientReplyOverReplyPath,
     Rule::RecipientAmount,
     Rule::RecipientMaxCltvExpiry,
     Rule::RecipientPreimageHash,

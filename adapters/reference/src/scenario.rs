@@ -309,8 +309,20 @@ mod tests {
         assert_eq!(forwards(&held_then(own(true)), &[]), 0);
         let forged = PathRef::Forged { claims_htlc: 0 };
         assert_eq!(forwards(&held_then(forged.clone()), &[]), 0);
-        let broken = [Rule::ReleaseAuthenticated];
-        assert_eq!(forwards(&held_then(forged), &broken), 1);
+        // A forged context counts only if the LSP no longer requires its
+        // own path; a tampered one only if it no longer authenticates.
+        assert_eq!(
+            forwards(&held_then(forged.clone()), &[Rule::ReleaseAuthenticated]),
+            0
+        );
+        assert_eq!(
+            forwards(&held_then(forged), &[Rule::LspReleaseOverOwnPath]),
+            1
+        );
+        assert_eq!(
+            forwards(&held_then(own(true)), &[Rule::ReleaseAuthenticated]),
+            1
+        );
         // A reference to a path never issued cannot be delivered.
         let missing = PathRef::Own {
             step: 0,

@@ -115,7 +115,16 @@ pub fn parse(bytes: &[u8]) -> Result<Stream<'_>, TlvError> {
     let mut records = Vec::new();
     let mut offset = 0;
     let mut previous: Option<u64> = None;
-    while offset < bytes.len() {
+    loop {
+        if offset >= bytes.len() {
+            // Zero bytes remain before a type: stop. (Knocked out, a reader
+            // that reads on finds no type.)
+            if rules::knocked_out(Rule::TlvStopAtEnd) {
+                return Err(TlvError::Truncated { offset });
+            }
+            rules::consult(Rule::TlvStopAtEnd);
+            break;
+        }
         let start = offset;
         let header = bigsize_at(bytes, offset).and_then(|(tlv_type, n)| {
             let (len, m) = bigsize_at(bytes, offset + n)?;

@@ -75,6 +75,10 @@ pub struct Audit {
     pub scenarios: usize,
     /// Per rule, the scenarios that fail with it knocked out.
     pub pinned_by_scenarios: BTreeMap<Rule, Vec<String>>,
+    /// Per rule, the valid vectors the reference rejects with it knocked
+    /// out (a rule whose breach makes a reader stricter, such as one that
+    /// reads on past the end of a stream).
+    pub pinned_by_valid: BTreeMap<Rule, Vec<String>>,
     /// Per rule not pinned, the vectors whose rejection, with it knocked
     /// out, comes for another reason class than the vector's: a reader
     /// without the rule is caught only where reasons are graded.
@@ -104,6 +108,7 @@ impl Audit {
             .filter(|r| {
                 !self.pinned.contains_key(r)
                     && !self.pinned_by_scenarios.contains_key(r)
+                    && !self.pinned_by_valid.contains_key(r)
                     && !self.pinned_by_reason.contains_key(r)
                     && !self.choices.contains_key(r)
             })
@@ -143,6 +148,7 @@ impl Audit {
         add(&mut caught, &self.pinned);
         add(&mut caught, &self.pinned_by_reason);
         add(&mut caught, &self.pinned_by_scenarios);
+        add(&mut caught, &self.pinned_by_valid);
         let count = |m: BTreeMap<String, BTreeSet<String>>| {
             m.into_iter().map(|(k, v)| (k, v.len())).collect()
         };
@@ -205,8 +211,12 @@ pub fn audit(suite: &Suite) -> Audit {
                 _ => false,
             };
             if holds {
+                let scenario = matches!(op, Operation::RunScenario(_));
                 for r in consulted {
                     a.satisfied.entry(r).or_default().push(name.clone());
+                    if !scenario && matches!(run(&[r]).0, Outcome::Rejected(_)) {
+                        a.pinned_by_valid.entry(r).or_default().push(name.clone());
+                    }
                 }
             }
             if matches!(op, Operation::RunScenario(_)) {
@@ -334,7 +344,7 @@ pub fn text(a: &Audit) -> String {
     for r in a.unpinned() {
         let _ = writeln!(
             s,
-            "UNPINNED {} ({}): no invalid vector is accepted and no scenario fails when it is knocked out",
+            "UNPINNED {} ({}): no invalid vector is accepted, no valid one rejected and no scenario fails when it is knocked out",
             r.id(),
             r.requirement()
         );
@@ -380,9 +390,10 @@ pub fn text(a: &Audit) -> String {
     let outside: usize = a.outside_the_table.values().sum();
     let _ = writeln!(
         s,
-        "{} rules, {} pinned by vectors, {} by scenarios ({} scenarios); {} invalid vectors: {} name a rule's requirement, {} of them break only what they name, {} a rule a reader cannot read past; {} rejected by a check outside the table ({})",
+        "{} rules, {} pinned by invalid vectors, {} by valid ones, {} by scenarios ({} scenarios); {} invalid vectors: {} name a rule's requirement, {} of them break only what they name, {} a rule a reader cannot read past; {} rejected by a check outside the table ({})",
         Rule::ALL.len(),
         a.pinned.len(),
+        a.pinned_by_valid.len(),
         a.pinned_by_scenarios.len(),
         a.scenarios,
         a.invalid_vectors,

@@ -55,12 +55,21 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
         ),
         (
             Rule::ReleaseAuthenticated,
-            &[
-                "lsp-forged-release-over-foreign-path-ignored",
-                "lsp-release-with-altered-context-ignored",
-            ],
+            &["lsp-release-with-altered-context-ignored"],
             Level::Must,
             req::HOLD_NO_FORWARD,
+        ),
+        (
+            Rule::LspReleaseOverOwnPath,
+            &["lsp-forged-release-over-foreign-path-ignored"],
+            Level::Must,
+            req::HOLD_NO_FORWARD,
+        ),
+        (
+            Rule::RecipientReplyOverReplyPath,
+            &["recipient-releases-over-reply-path"],
+            Level::Must,
+            req::REPLY_USES_REPLY_PATH,
         ),
         (
             Rule::LspFailBackDeadline,

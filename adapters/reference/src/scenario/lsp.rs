@@ -160,7 +160,11 @@ impl Lsp {
             Arrived::Own { id, token } if forged_ok || w.authentic(&id, &token) => {
                 self.release_paths.get(&id).copied()
             }
-            Arrived::Forged { claims_htlc } if forged_ok => Some(claims_htlc),
+            // Not a path of this LSP's (no path_id of its own): as if it had
+            // sent no held_htlc_available.
+            Arrived::Forged { claims_htlc } if knocked_out(Rule::LspReleaseOverOwnPath) => {
+                Some(claims_htlc)
+            }
             _ => None,
         };
         let Some(id) = id else { return };

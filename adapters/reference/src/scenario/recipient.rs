@@ -142,7 +142,12 @@ impl Machine for Recipient {
             } => {
                 let mine = self.invoices.iter().any(|i| i.message_paths.contains(path))
                     || knocked_out(Rule::RecipientOwnMessagePath);
-                if let (true, Some(r)) = (mine, w.path_id(reply)) {
+                let answer_over = if knocked_out(Rule::RecipientReplyOverReplyPath) {
+                    w.path_id(&PathRef::Named(path.clone()))
+                } else {
+                    w.path_id(reply)
+                };
+                if let (true, Some(r)) = (mine, answer_over) {
                     out.push(Action::OnionMessageSent {
                         message: OnionMessage::ReleaseHeldHtlc,
                         over: r,

@@ -56,6 +56,7 @@ const R_TLV_LENGTH: &str = "bolt1/tlv/reader/length-overrun";
 const R_TLV_KNOWN_LEN: &str = "bolt1/tlv/reader/known-type-bad-length";
 const R_TLV_EVEN: &str = "bolt1/tlv/reader/unknown-even";
 const R_TLV_ODD: &str = "bolt1/tlv/reader/unknown-odd";
+const R_EXTENSION: &str = "bolt1/tlv/receiving-node/invalid-extension";
 const R_TLV_W_ORDER: &str = "bolt1/tlv/writer/strictly-increasing";
 const R_TLV_W_MINIMAL: &str = "bolt1/tlv/writer/minimal-type-length";
 const R_MSG_SHORT: &str = "bolt1/message/receiving-node/insufficient-length";
@@ -85,6 +86,7 @@ pub const REQUIREMENTS: &[&str] = &[
     R_TLV_KNOWN_LEN,
     R_TLV_EVEN,
     R_TLV_ODD,
+    R_EXTENSION,
     R_TLV_W_ORDER,
     R_TLV_W_MINIMAL,
     R_MSG_SHORT,
@@ -666,7 +668,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
             id: "uah-hold-unknown-odd",
             description:
                 "update_add_htlc with hold_htlc between unknown odd TLVs, which are ignored".into(),
-            requirements: &[R_UAH_HOLD, R_TLV_ODD],
+            requirements: &[R_UAH_HOLD, R_TLV_ODD, R_EXTENSION],
             flags: &["HoldHtlc", "UnknownOddTlv"],
         },
         &held_unknown,
@@ -683,7 +685,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
             id: "uah-hold-ldk-skimmed-fee",
             description: "update_add_htlc with hold_htlc and LDK's skimmed_fee_msat (65537, odd)"
                 .into(),
-            requirements: &[R_UAH_HOLD, R_TLV_ODD],
+            requirements: &[R_UAH_HOLD, R_TLV_ODD, R_EXTENSION],
             flags: &["HoldHtlc", "UnknownOddTlv", "LdkSkimmedFee"],
         },
         &skimmed,
@@ -736,7 +738,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "uah-unknown-even",
             "update_add_htlc with hold_htlc and an unknown even TLV (type 4)".into(),
-            vec![R_TLV_EVEN],
+            vec![R_TLV_EVEN, R_EXTENSION],
             vec!["UnknownEvenTlv"],
             with_tlvs(&sorted_stream(vec![(hold, vec![]), (4, vec![0x01])])),
             ReasonClass::UnknownEvenType,
@@ -744,7 +746,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "uah-out-of-order",
             "hold_htlc before blinded_path (types not increasing)".into(),
-            vec![R_TLV_ORDER],
+            vec![R_TLV_ORDER, R_EXTENSION],
             vec!["TlvOrder", "HoldHtlc"],
             with_tlvs(&stream(&[(hold, vec![]), (0, unhex(&pk(0x51)))])),
             ReasonClass::TlvOutOfOrder,
@@ -752,7 +754,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "uah-duplicate-hold",
             "hold_htlc twice".into(),
-            vec![R_TLV_DUP],
+            vec![R_TLV_DUP, R_EXTENSION],
             vec!["TlvOrder", "HoldHtlc"],
             with_tlvs(&stream(&[(hold, vec![]), (hold, vec![])])),
             ReasonClass::TlvDuplicate,
@@ -760,7 +762,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "uah-hold-nonminimal-length",
             "hold_htlc whose length 0 is encoded as fd0000".into(),
-            vec![R_TLV_MINIMAL],
+            vec![R_TLV_MINIMAL, R_EXTENSION],
             vec!["NonMinimalBigSize", "HoldHtlc"],
             with_tlvs(&[bigsize(hold), vec![0xfd, 0x00, 0x00]].concat()),
             ReasonClass::NonMinimalBigsize,
@@ -768,7 +770,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "uah-hold-nonminimal-type",
             "hold_htlc whose type is encoded in 9 bytes".into(),
-            vec![R_TLV_MINIMAL],
+            vec![R_TLV_MINIMAL, R_EXTENSION],
             vec!["NonMinimalBigSize", "HoldHtlc"],
             with_tlvs(&[vec![0xff], hold.to_be_bytes().to_vec(), vec![0x00]].concat()),
             ReasonClass::NonMinimalBigsize,
@@ -776,7 +778,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "uah-hold-length-overrun",
             "hold_htlc declaring 1 byte of data with none left".into(),
-            vec![R_TLV_LENGTH],
+            vec![R_TLV_LENGTH, R_EXTENSION],
             vec!["Truncated", "HoldHtlc"],
             with_tlvs(&[bigsize(hold), vec![0x01]].concat()),
             ReasonClass::Truncated,
@@ -784,7 +786,7 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "uah-tlv-type-truncated",
             "the TLV stream ends inside a BigSize type (a lone fd)".into(),
-            vec![R_TLV_LENGTH],
+            vec![R_TLV_LENGTH, R_EXTENSION],
             vec!["Truncated"],
             with_tlvs(&[0xfd]),
             ReasonClass::Truncated,
@@ -1079,7 +1081,7 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "raa-release-nonminimal-length",
             "release paths TLV whose length is encoded as fd00xx".into(),
-            vec![R_TLV_MINIMAL],
+            vec![R_TLV_MINIMAL, R_EXTENSION],
             vec!["NonMinimalBigSize", "ReleasePaths"],
             {
                 let mut o = raa_fixed(&plain, 133);
@@ -1093,7 +1095,7 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "raa-release-out-of-order",
             "release paths TLV and an odd TLV in decreasing type order".into(),
-            vec![R_TLV_ORDER],
+            vec![R_TLV_ORDER, R_EXTENSION],
             vec!["TlvOrder", "ReleasePaths"],
             {
                 let mut o = raa_fixed(&plain, 133);
@@ -1105,7 +1107,7 @@ fn raa_tests(b: &mut FileBuilder, p: &Profile) {
         (
             "raa-unknown-even",
             "revoke_and_ack with an unknown even TLV (type 2)".into(),
-            vec![R_TLV_EVEN],
+            vec![R_TLV_EVEN, R_EXTENSION],
             vec!["UnknownEvenTlv"],
             {
                 let mut o = raa_fixed(&plain, 133);

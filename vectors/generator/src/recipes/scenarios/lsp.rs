@@ -65,7 +65,7 @@ pub(super) fn lsp_cases() -> Vec<Case> {
         expect(
             Level::Must,
             Check::Nothing,
-            &[req::HOLD_NO_FORWARD, req::RAA_RECEIVER_RELEASE_CONTEXT],
+            &[req::HOLD_NO_FORWARD, req::RAA_RECEIVER_RELEASE_CONTEXT, req::REPLY_WITHOUT_PATH_ID],
             "A release that did not come through a path the LSP created is not a corresponding release_held_htlc: only the LSP's own context, in its own reply path, authenticates a release.",
         ),
         release(own(2, 0)),

@@ -117,6 +117,11 @@ pub mod req {
     /// Derived: the recipient answers `held_htlc_available` with `release_held_htlc`
     /// over its reply path (from the draft's informative rationale; SHOULD).
     pub const RECIPIENT_RELEASE: &str = "bolt2/release/recipient/reply-release-held-htlc";
+    /// Reply path reader: a reply is an onion message over `reply_path`.
+    pub const REPLY_USES_REPLY_PATH: &str = "bolt4/reply-paths/reader/reply-uses-reply-path";
+    /// Onion message reader: a reply to a message it sent with a `path_id`,
+    /// arriving without that `path_id`, is answered as if it had sent none.
+    pub const REPLY_WITHOUT_PATH_ID: &str = "bolt4/onion-messages/reader/reply-without-path-id";
 }
 
 const H: u32 = 800_000;

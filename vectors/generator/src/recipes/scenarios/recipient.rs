@@ -88,6 +88,15 @@ pub(super) fn recipient_cases() -> Vec<Case> {
         "held_htlc_available arrives over each of its static invoice's message paths, each with a reply path to the payer's LSP, then one without a reply path",
         "it sends release_held_htlc over each reply path, and nothing for the message without one",
         recipient(vec![
+            expect(
+                Level::Must,
+                must_not(
+                    vec![released_over(RECIPIENT_MP[0]), released_over(RECIPIENT_MP[1])],
+                    None,
+                ),
+                &[req::REPLY_USES_REPLY_PATH],
+                "A reply goes over the reply path, never back over the message path it arrived on.",
+            ),
             held(RECIPIENT_MP[0], Some(LSP_RELEASE[0])),
             expect(
                 Level::Should,
