@@ -17,6 +17,7 @@
 //! A requirement no input can show (a writer's randomness, a node's
 //! expectation) is covered by its catalogue entry's `unobservable` reason.
 
+use crate::grading::Side;
 use crate::runner::Suite;
 use crate::vectors::Verdict;
 use serde::Serialize;
@@ -90,6 +91,9 @@ pub struct Coverage {
     pub by_requirement: BTreeMap<String, Tally>,
     /// Requirements covered by their `unobservable` reason, with it.
     pub unobservable: BTreeMap<String, String>,
+    /// Requirements shown on one side, the other covered by the
+    /// catalogue's reason that no input can show it.
+    pub one_side_unobservable: BTreeMap<String, (Side, String)>,
     /// Requirements neither covered on both sides nor unobservable, with
     /// what they lack.
     pub uncovered: BTreeMap<String, Missing>,
@@ -135,8 +139,19 @@ pub fn coverage(suite: &Suite, evidence: &Evidence) -> Coverage {
             .iter()
             .filter_map(|o| c.by_requirement.get(o))
             .collect();
-        let conforming = t.conforming() || via.iter().any(|o| o.conforming());
-        let violating = t.violating() || via.iter().any(|o| o.violating());
+        let mut conforming = t.conforming() || via.iter().any(|o| o.conforming());
+        let mut violating = t.violating() || via.iter().any(|o| o.violating());
+        if let Some((side, why)) = suite.levels.unobservable_side(id) {
+            let shown = match side {
+                Side::Conforming => violating,
+                Side::Violating => conforming,
+            };
+            if shown {
+                c.one_side_unobservable
+                    .insert(id.clone(), (side, why.to_string()));
+                (conforming, violating) = (true, true);
+            }
+        }
         let missing = match (conforming, violating) {
             (true, true) => continue,
             (false, false) => Missing::Both,
@@ -181,11 +196,25 @@ pub fn text(c: &Coverage) -> String {
             let _ = writeln!(s, "  {k} ({} tests)", t.total());
         }
     }
-    let both = c.by_requirement.len() - c.unobservable.len() - c.uncovered.len();
+    if !c.one_side_unobservable.is_empty() {
+        let _ = writeln!(s, "\nshown on one side, the other unobservable:");
+        for (k, (side, _)) in &c.one_side_unobservable {
+            let side = match side {
+                Side::Conforming => "conforming",
+                Side::Violating => "violating",
+            };
+            let _ = writeln!(s, "  {k} (its {side} side)");
+        }
+    }
+    let both = c.by_requirement.len()
+        - c.unobservable.len()
+        - c.one_side_unobservable.len()
+        - c.uncovered.len();
     let _ = writeln!(
         s,
-        "\n{} requirements: {both} shown on both sides, {} unobservable, {} not covered{}",
+        "\n{} requirements: {both} shown on both sides, {} on one with the other unobservable, {} unobservable, {} not covered{}",
         c.by_requirement.len(),
+        c.one_side_unobservable.len(),
         c.unobservable.len(),
         c.uncovered.len(),
         if c.uncovered.is_empty() { "" } else { ":" }

@@ -82,8 +82,19 @@ impl Grade {
 pub struct Levels {
     levels: BTreeMap<String, Level>,
     unobservable: BTreeMap<String, String>,
+    one_side: BTreeMap<String, (Side, String)>,
     shown_by: BTreeMap<String, Vec<String>>,
     present: bool,
+}
+
+/// One side of a requirement: an input that meets it, or one that breaks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// Inputs that meet the requirement.
+    Conforming,
+    /// Inputs that break it.
+    Violating,
 }
 
 impl Levels {
@@ -97,6 +108,7 @@ impl Levels {
         Levels {
             levels: pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             unobservable: BTreeMap::new(),
+            one_side: BTreeMap::new(),
             shown_by: BTreeMap::new(),
             present: true,
         }
@@ -131,6 +143,7 @@ impl Levels {
             .ok_or("expected {\"requirements\": [...]}")?;
         let mut levels = BTreeMap::new();
         let mut unobservable = BTreeMap::new();
+        let mut one_side = BTreeMap::new();
         let mut shown_by = BTreeMap::new();
         for (i, r) in list.iter().enumerate() {
             let id = r
@@ -157,6 +170,24 @@ impl Levels {
                     ))
                 }
             }
+            for (key, side) in [
+                ("conforming_unobservable", Side::Conforming),
+                ("violating_unobservable", Side::Violating),
+            ] {
+                match r.get(key) {
+                    None => {}
+                    Some(serde_json::Value::String(why))
+                        if !why.trim().is_empty() && !one_side.contains_key(id) =>
+                    {
+                        one_side.insert(id.to_string(), (side, why.clone()));
+                    }
+                    Some(_) => {
+                        return Err(format!(
+                            "requirement {id}: \"{key}\" must be a non-empty reason, and only one side can be unobservable"
+                        ))
+                    }
+                }
+            }
             if let Some(list) = r.get("shown_by") {
                 let ids: Option<Vec<String>> = list
                     .as_array()
@@ -170,6 +201,7 @@ impl Levels {
         Ok(Levels {
             levels,
             unobservable,
+            one_side,
             shown_by,
             present: true,
         })
@@ -193,6 +225,14 @@ impl Levels {
     /// Why `id` cannot be shown by any input, if the catalogue says so.
     pub fn unobservable(&self, id: &str) -> Option<&str> {
         self.unobservable.get(id).map(|s| s.as_str())
+    }
+
+    /// The side of `id` no input can show, with why, if the catalogue says
+    /// so (`conforming_unobservable` or `violating_unobservable`).
+    pub fn unobservable_side(&self, id: &str) -> Option<(Side, &str)> {
+        self.one_side
+            .get(id)
+            .map(|(side, why)| (*side, why.as_str()))
     }
 
     /// The requirements whose tests show `id` too (its `shown_by`).

@@ -139,6 +139,14 @@ pub struct Requirement {
     /// covered by this reason instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unobservable: Option<String>,
+    /// Why no input can show the conforming side (every input meeting the
+    /// statement breaks another rule that lets a reader refuse it anyway):
+    /// with a violating test, `requirements coverage` counts it as covered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conforming_unobservable: Option<String>,
+    /// Why no input can show the violating side, the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violating_unobservable: Option<String>,
     /// Requirements whose tests show this one too: a writer's rule shown
     /// by the reader rule that rejects what a writer breaking it writes, or
     /// a rule to ignore something shown with the rule to reject its
@@ -466,6 +474,8 @@ mod tests {
                 draft_change: None,
                 note: None,
                 unobservable: None,
+                conforming_unobservable: None,
+                violating_unobservable: None,
                 shown_by: vec![],
             }],
             gaps: vec![],

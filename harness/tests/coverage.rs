@@ -67,4 +67,20 @@ fn evidence_shown_by_and_unobservable_decide_coverage() {
     let random = "bolt4/static-invoice/payer/random-preimage";
     assert!(c.unobservable.contains_key(random));
     assert!(!c.uncovered.contains_key(random));
+    // A side no input can show covers only beside a test of the other.
+    let chain = "bolt12/static-invoice/reader/chain-supported";
+    let (side, _) = suite.levels.unobservable_side(chain).expect("a reason");
+    assert_eq!(side, asyncpay_harness::grading::Side::Conforming);
+    assert!(c.by_requirement[chain].invalid > 0);
+    assert!(c.one_side_unobservable.contains_key(chain));
+    let mut bare = suite.clone();
+    for f in &mut bare.files {
+        let mut v = (*f.file).clone();
+        v.tests
+            .retain(|t| !t.requirements.iter().any(|r| r == chain));
+        f.file = std::sync::Arc::new(v);
+    }
+    let c = coverage(&bare, &Evidence::default());
+    assert!(!c.one_side_unobservable.contains_key(chain));
+    assert_eq!(c.uncovered.get(chain), Some(&Missing::Both));
 }

@@ -120,6 +120,9 @@ rules! {
     InvoiceFallbacksEncoding => "static-invoice/fallbacks-encoding", "bolt1/tlv/reader/known-type-bad-length";
     /// `invreq_chain` other than bitcoin.
     InvoiceChain => "static-invoice/chain-supported", "bolt12/static-invoice/reader/chain-supported";
+    /// `invreq_amount` present and `invoice_amount` not equal to it (a
+    /// static invoice has none). Knocked out: the amounts are not compared.
+    InvoiceAmountMatchesRequest => "static-invoice/amount-matches-request", "bolt12/static-invoice/reader/amount-matches-request";
     /// `invoice_payment_hash` is set: not a static invoice.
     InvoiceNoPaymentHash => "static-invoice/no-payment-hash", "bolt12/static-invoice/reader/amount-required-with-payment-hash";
     /// No `invoice_created_at`.

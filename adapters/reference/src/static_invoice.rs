@@ -109,6 +109,8 @@ pub const SIGNATURE_FIELD: &str = "signature";
 pub const INVREQ_METADATA: u64 = 0;
 /// `invreq_chain`.
 pub const INVREQ_CHAIN: u64 = 80;
+/// `invreq_amount`.
+pub const INVREQ_AMOUNT: u64 = 82;
 /// `invoice_paths`.
 pub const INVOICE_PATHS: u64 = 160;
 /// `invoice_blindedpay`.
@@ -294,6 +296,20 @@ pub fn decode(bytes: &[u8], now: u64, profile: &Profile) -> Result<StaticInvoice
             return Err(rej(
                 ReasonClass::UnsupportedChain,
                 format!("invreq_chain {c} is not supported"),
+            ));
+        }
+    }
+    // 5b. "if `invreq_amount` is present: MUST reject the invoice if
+    // `invoice_amount` is not equal to `invreq_amount`".
+    if let Some(v) = stream.get(INVREQ_AMOUNT) {
+        let want = offer::read_tu(v, 8, "invreq_amount")?;
+        if rules::rejects(Rule::InvoiceAmountMatchesRequest, inv.amount != Some(want)) {
+            return Err(rej(
+                ReasonClass::InvalidValue,
+                format!(
+                    "invreq_amount is {want} msat and invoice_amount is {}",
+                    inv.amount.map_or("absent".into(), |a| format!("{a} msat"))
+                ),
             ));
         }
     }

@@ -402,8 +402,12 @@ pub(crate) const R_CREATED: &str = "bolt12/static-invoice/reader/created-at-requ
 pub(crate) const R_NODE: &str = "bolt12/static-invoice/reader/node-id-required";
 pub(crate) const R_CHAIN_BTC: &str = "bolt12/static-invoice/reader/chain-bitcoin";
 const R_CHAIN_OK: &str = "bolt12/static-invoice/reader/chain-supported";
+const R_AMOUNT_MATCH: &str = "bolt12/static-invoice/reader/amount-matches-request";
+const R_W_CURRENCY: &str = "bolt12/offer/writer/currency-iso4217";
+const R_UTF8: &str = "bolt1/types/reader/utf8-may-reject";
 /// `invreq_chain`, an invoice request field (BOLT 12).
 const INVREQ_CHAIN: u64 = 80;
+const INVREQ_AMOUNT: u64 = 82;
 const R_FEAT_ODD: &str = "bolt12/static-invoice/reader/features-unknown-odd";
 const R_FEAT_EVEN: &str = "bolt12/static-invoice/reader/features-unknown-even";
 pub(crate) const R_EXP_REL: &str = "bolt12/static-invoice/reader/expiry-relative";
@@ -660,7 +664,12 @@ fn valid_tests(g: &mut Gen<'_>) {
         quantity_max: Some(0),
         issuer_id: Some(pk(ISSUER)),
     };
-    g.accept("valid-every-offer-field", "Every offer field: one chain (bitcoin), metadata, currency USD with amount 100, description, offer feature bit 1 (odd), absolute expiry, one path, issuer, quantity_max 0, issuer id.", &[R_OFFER_AMT_DESC, R_OFFER_CUR, R_OFFER_FEAT, R_SINGLE_CHAIN, R_NODE_ISSUER], &["Valid"], v, &full, NOW, "");
+    g.accept("valid-every-offer-field", "Every offer field: one chain (bitcoin), metadata, currency USD with amount 100, description, offer feature bit 1 (odd), absolute expiry, one path, issuer, quantity_max 0, issuer id.", &[R_OFFER_AMT_DESC, R_OFFER_CUR, R_OFFER_FEAT, R_SINGLE_CHAIN, R_NODE_ISSUER, R_W_CURRENCY], &["Valid"], v, &full, NOW, "");
+
+    let mut utf8 = base();
+    utf8.offer.description = Some("Caf\u{e9} \u{2615} \u{4fa1}\u{683c} \u{1f9fe}".into());
+    utf8.offer.issuer = Some("\u{c5}sa M\u{fc}ller".into());
+    g.accept("valid-offer-utf8-multibyte", "offer_description and offer_issuer in valid UTF-8 of two, three and four bytes a character: a reader may reject only what is not valid UTF-8.", &[R_UTF8], &["Valid"], v, &utf8, NOW, "");
 
     let mut scid = base();
     let mut p = path(0x60, 2, None);
@@ -726,6 +735,7 @@ fn invalid_tests(g: &mut Gen<'_>) {
     let testnet = hex::decode(TESTNET_CHAIN).expect("hex");
     let bitcoin = hex::decode(BITCOIN_CHAIN).expect("hex");
     g.reject("invalid-invreq-chain-not-supported", "invreq_chain (80) is testnet's chain hash, a chain the reader does not support (the writer should not have set it at all; the reader's rule is the chain).", &[R_CHAIN_OK], &[], &resign(with(&recs, INVREQ_CHAIN, testnet), ISSUER, w::MESSAGE_NAME), NOW, C::UnsupportedChain, "");
+    g.reject("invalid-invreq-amount-without-invoice-amount", "invreq_amount (82) of 1000 msat and no invoice_amount: the reader must reject an invoice whose invoice_amount is not equal to invreq_amount (the writer should not have set invreq_amount at all; the reader's rule is the amount).", &[R_AMOUNT_MATCH], &[], &resign(with(&recs, INVREQ_AMOUNT, w::tu64(1000)), ISSUER, w::MESSAGE_NAME), NOW, C::InvalidValue, "");
     g.reject("invalid-invreq-chain-short", "invreq_chain (80) is bitcoin's chain hash less its last byte: 31 bytes, where a chain_hash is 32 (so it names no supported chain either).", &[R_TLV_BAD_LEN, R_CHAIN_OK], &["MalformedTlv"], &resign(with(&recs, INVREQ_CHAIN, bitcoin[..31].to_vec()), ISSUER, w::MESSAGE_NAME), NOW, C::InvalidValue, "");
     g.reject("invalid-payment-hash-short", "invoice_payment_hash of 31 bytes, where a sha256 is 32 (and a payment hash at all: not a static invoice).", &[R_TLV_BAD_LEN, R_AMOUNT_WITH_HASH], &["MalformedTlv"], &resign(with(&recs, w::INVOICE_PAYMENT_HASH, vec![0x11; 31]), ISSUER, w::MESSAGE_NAME), NOW, C::InvalidValue, "");
     {
