@@ -224,6 +224,13 @@ pub struct EncryptedData {
 }
 
 impl EncryptedData {
+    /// Whether `allowed_features` sets a bit. BOLT 9 defines no feature in
+    /// this field's context, so every set bit is unknown to the reference.
+    pub fn unknown_allowed_feature(&self) -> bool {
+        self.get(ALLOWED_FEATURES)
+            .is_some_and(|f| f.iter().any(|b| *b != 0))
+    }
+
     /// The value of record `t`.
     pub fn get(&self, t: u64) -> Option<&[u8]> {
         self.records
@@ -336,6 +343,12 @@ pub fn unblind_view(input: &UnblindHop, profile: &Profile) -> Result<UnblindedHo
         return Err(Rejection::new(
             ReasonClass::InvalidEncryptedData,
             "both next_node_id and short_channel_id",
+        ));
+    }
+    if rules::rejects(Rule::BlindedAllowedFeatures, d.unknown_allowed_feature()) {
+        return Err(Rejection::new(
+            ReasonClass::InvalidEncryptedData,
+            "allowed_features sets a feature bit this reader does not know",
         ));
     }
     let next = d.next_path_key_override.unwrap_or(u.computed_next_path_key);

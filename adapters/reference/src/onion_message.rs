@@ -244,6 +244,12 @@ pub fn peel(
         })?;
     rules::consult(Rule::OnionDecrypt);
     let data = blinding::parse_encrypted_data(&plain, &blinding::profile_known(profile))?;
+    if rules::rejects(Rule::OnionAllowedFeatures, data.unknown_allowed_feature()) {
+        return Err(rej(
+            ReasonClass::InvalidEncryptedData,
+            "allowed_features sets a feature bit this reader does not know",
+        ));
+    }
     let mut view = PeeledOnionMessageView {
         encrypted_data_tlvs: hex::encode(&plain),
         ..Default::default()

@@ -187,6 +187,9 @@ rules! {
     OnionNonFinalExtra => "onion-message/non-final-extra-fields", "bolt4/onion-messages/reader/non-final-extra-fields";
     /// A forwarding hop's `encrypted_data_tlv` carries `path_id`. Knocked out: ignored.
     OnionNonFinalPathId => "onion-message/non-final-path-id", "bolt4/onion-messages/reader/non-final-path-id";
+    /// A hop's `allowed_features` sets a bit the reader does not know.
+    /// Knocked out: the field is not read.
+    OnionAllowedFeatures => "onion-message/allowed-features", "bolt4/onion-messages/reader/unknown-allowed-feature";
     /// A forwarding hop names both, or neither, of `next_node_id` and
     /// `short_channel_id`. Knocked out: `next_node_id` wins (neither: cannot be read past).
     OnionNextPeer => "onion-message/next-peer", "bolt4/onion-messages/reader/next-peer";
@@ -216,6 +219,9 @@ rules! {
     /// A blinded hop names both `next_node_id` and `short_channel_id`.
     /// Knocked out: both are reported.
     BlindedBothNextHops => "blinded-path/both-next-hops", "bolt4/reply-paths/reader/payload-both-scid-and-node-id";
+    /// A blinded hop's `allowed_features` sets a bit the reader does not
+    /// know. Knocked out: the field is not read.
+    BlindedAllowedFeatures => "blinded-path/allowed-features", "bolt4/reply-paths/reader/payload-unknown-allowed-feature";
 
     // The scenario state machines (`crate::scenario`): what each role does.
     // Knocked out, the role behaves as a node without the rule would; a

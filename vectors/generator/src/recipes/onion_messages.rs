@@ -28,6 +28,8 @@ const RD_FWD_KEY: &str = "bolt4/onion-messages/reader/forward-path-key";
 const RD_ONE: &str = "bolt4/onion-messages/reader/more-than-one-payload";
 const RD_REPLY_ONLY: &str = "bolt4/onion-messages/reader/non-reply-on-reply-path";
 const C_NEXT: &str = "bolt4/onion-messages/creator/next-hop";
+const C_NO_PAYMENT: &str = "bolt4/onion-messages/creator/no-payment-relay";
+const RD_ALLOWED: &str = "bolt4/onion-messages/reader/unknown-allowed-feature";
 const RB_REJECT: &str = "bolt4/reply-paths/reader/bad-encrypted-data";
 const RAA_HELD: &str = "bolt2/onion-messages/payer/held-htlc-available-tlv";
 const RAA_TWO: &str = "bolt2/onion-messages/payer/send-held-htlc-available";
@@ -340,6 +342,9 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     } else {
         "The release context is LDK-private (type 65537, opaque here). A real LDK node authenticates its own paths by a key of its own (its final-hop tag uses its receive key), so it cannot be expected to accept a path the suite built: receipt of a release over such a path is `acceptable`."
     }, Some("A holder that does not authenticate the context releases HTLCs on anyone's say-so."), &[R_RAA_RELEASE_TLV, UAH_HOLD]));
+    f.note("UnknownAllowedFeature", note("MalformedInput", "A hop's encrypted_data_tlv has allowed_features with a bit set: BOLT 9 defines no feature for the field, so the bit is unknown to every reader.", Some("A reader that skips the field forwards a message whose creator restricted it to features the reader lacks."), &[RD_ALLOWED]));
+    f.note("AllowedFeatures", note("Valid", "A hop's encrypted_data_tlv has an empty allowed_features: no feature is allowed and none is used, so the message is processed.", None, &[RD_ALLOWED]));
+    f.note("PaymentFields", note("EdgeCase", "A hop's encrypted_data_tlv in an onion message path carries payment_relay and payment_constraints, which its creator must not include; BOLT 4 gives the onion message reader no rule for them, so forwarding and ignoring are both conforming.", None, &[C_NO_PAYMENT]));
     f.note("DummyHops", note("Valid", "The path ends in dummy hops at the holder itself: the holder peels, finds next_node_id = itself, and peels again.", None, &["bolt4/reply-paths/writer/dummy-hops"]));
     f.note("ModifiedCiphertext", note("ModifiedCiphertext", "A hop's encrypted_recipient_data has one bit flipped: the onion layer verifies but the data does not decrypt.", None, &[RD_DECRYPT, RD_IGNORE, RB_REJECT]));
     f.note("WrongPathKey", note("WrongPathKey", "The onion_message carries another path's path_key: the blinded key differs, so the onion HMAC fails.", None, &[RD_DECRYPT, RD_IGNORE]));
@@ -622,6 +627,59 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             class,
             Verdict::Invalid,
         );
+    }
+
+    // allowed_features: BOLT 9 defines no feature in its context, so a set
+    // bit is unknown to the reader, which ignores the message; an empty one
+    // allows nothing and the message uses nothing.
+    let mut m = Msg::new(
+        "x",
+        "",
+        0xb3,
+        raw_path(0x7e, vec![holder_id(), (14, vec![0x02])]),
+    );
+    m.content = Some(release.clone());
+    peel_at(&mut f, &m, 0, "unknown-allowed-feature", "release_held_htlc over a path A -> holder where hop A's encrypted_data_tlv has allowed_features with bit 1 (odd) set, a bit no reader knows there; hop A peels.", &[RD_ALLOWED], "UnknownAllowedFeature", ReasonClass::InvalidEncryptedData, Verdict::Invalid);
+    // payment_relay (cltv_expiry_delta 144, 1 ppm, base 1 msat) and
+    // payment_constraints (max_cltv_expiry 800000, htlc_minimum_msat 1).
+    let relay = vec![0x00, 0x90, 0, 0, 0, 1, 1];
+    let constraints = vec![0x00, 0x0c, 0x35, 0x00, 1];
+    for (id, session, desc, first, verdict, reqs, flag) in [
+        (
+            "empty-allowed-features",
+            0xb4u8,
+            "hop A's encrypted_data_tlv has an empty allowed_features",
+            vec![holder_id(), (14u64, vec![])],
+            Verdict::Valid,
+            vec![RD_DECRYPT, RD_NEXT_PEER, RD_FWD_KEY, RD_ALLOWED],
+            "AllowedFeatures",
+        ),
+        (
+            "payment-fields-in-encrypted-data",
+            0xb5,
+            "hop A's encrypted_data_tlv has payment_relay and payment_constraints, which its creator must not include",
+            vec![holder_id(), (10u64, relay), (12, constraints)],
+            Verdict::Acceptable,
+            vec![C_NO_PAYMENT],
+            "PaymentFields",
+        ),
+    ] {
+        let mut m = Msg::new("x", "", session, raw_path(session, first));
+        m.content = Some(release.clone());
+        let Some((n, incoming, v)) = m.chain(profile).into_iter().next() else {
+            continue;
+        };
+        f.test(tv(
+            format!("peel-{id}-hop0-{}", hop_name(n)),
+            format!("release_held_htlc over a path A -> holder where {desc}; hop A peels and forwards it."),
+            &reqs,
+            &[flag],
+            verdict,
+            "onion_message.peel",
+            peel_input(n, &incoming),
+            view(v),
+            None,
+        ));
     }
 
     let mut m = Msg::new("x", "", 0xa4, rel(1));

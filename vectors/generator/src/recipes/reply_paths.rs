@@ -636,6 +636,7 @@ pub const R_RAA_RELEASE_TLV: &str = "bolt2/reply-paths/payer/release-held-htlc-i
 pub const R_RAA_REPLY_PATH: &str = "bolt2/reply-paths/payer/unique-reply-path";
 const R_OM_NEXT: &str = "bolt4/onion-messages/creator/next-hop";
 const R_BOTH: &str = "bolt4/reply-paths/reader/payload-both-scid-and-node-id";
+const R_PAYLOAD_ALLOWED: &str = "bolt4/reply-paths/reader/payload-unknown-allowed-feature";
 
 /// The `reply_paths` area: release reply paths built and unblinded hop by hop.
 pub fn generate(profile: &Profile) -> Option<VectorFile> {
@@ -680,6 +681,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             &[R_RAA_REPLY_PATH],
         ),
     );
+    f.note("UnknownAllowedFeature", note("MalformedInput", "A hop's encrypted_data_tlv has allowed_features with a bit set that BOLT 9 does not define there: an unknown feature bit, even if it is odd.", Some("A reader that skips the field accepts a path restricted to features it lacks."), &[R_PAYLOAD_ALLOWED]));
     f.note("BothNextHops", note("MalformedInput", "encrypted_data_tlv carries both next_node_id and short_channel_id.", Some("BOLT 4 (payments) requires an error; for onion messages the creator must include 'either' one, and the reader's choice of next peer becomes ambiguous."), &[R_BOTH, R_OM_NEXT]));
     f.note(
         "InvalidPoint",
@@ -855,6 +857,54 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             "blinded_path.unblind",
             unblind_input(cast::HOP_A, &h[0].big_e, &h[0].enc),
             reason(class),
+            Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
+        ));
+    }
+    // allowed_features: BOLT 9 defines no feature for the field, so any set
+    // bit is unknown; an empty field is read as an empty one.
+    for (id, desc, value, verdict) in [
+        (
+            "allowed-features-empty",
+            "A -> holder path whose hop A data carries next_node_id and an empty allowed_features.",
+            vec![],
+            Verdict::Valid,
+        ),
+        (
+            "allowed-features-unknown-bit",
+            "A -> holder path whose hop A data carries next_node_id and allowed_features with bit 1 (odd) set, a bit no reader knows there.",
+            vec![0x02u8],
+            Verdict::Invalid,
+        ),
+    ] {
+        let d = PathDef {
+            name: "allowed-features",
+            description: "",
+            session: 0x7c,
+            hops: vec![
+                (cast::HOP_A, stream(vec![next_node(cast::HOLDER), (14u64, value)], None)),
+                (
+                    cast::HOLDER,
+                    stream(
+                        context_records(profile, &CHANNEL_ID, HTLC_ID, &RELEASE_AUTH_KEY),
+                        None,
+                    ),
+                ),
+            ],
+        };
+        let h = d.blind();
+        let (expected, flag) = match verdict {
+            Verdict::Valid => (view(unblind_view(&h, 0, &key(cast::HOP_A))), "Valid"),
+            _ => (reason(ReasonClass::InvalidEncryptedData), "UnknownAllowedFeature"),
+        };
+        f.test(tv(
+            id,
+            format!("{desc} Hop A unblinds it."),
+            &[R_PAYLOAD_ALLOWED],
+            &[flag],
+            verdict,
+            "blinded_path.unblind",
+            unblind_input(cast::HOP_A, &h[0].big_e, &h[0].enc),
+            expected,
             Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
         ));
     }
