@@ -292,6 +292,10 @@ rules! {
     /// Recipient: an HTLC with a sender preimage but no `invoice_request`
     /// is refused. Knocked out: claimed.
     RecipientInvoiceRequest => "recipient/invoice-request", "bolt4/static-invoice/payer/include-invoice-request";
+    /// Recipient: a final payload inside a blinded route with a record
+    /// besides BOLT 4's list and the draft's two is refused. Knocked out:
+    /// the record is ignored.
+    RecipientFinalPayloadFields => "recipient/final-payload-fields", "bolt4/static-invoice/recipient/final-payload-allowlist";
     /// Invoice server: replies to an invoice request for a served offer
     /// with the static invoice. Knocked out: no reply.
     ServerReplies => "server/replies", "bolt12/static-invoice/server/reply-with-static-invoice";
@@ -469,6 +473,7 @@ pub const SCENARIO: &[Rule] = &[
     Rule::RecipientMaxCltvExpiry,
     Rule::RecipientPreimageHash,
     Rule::RecipientInvoiceRequest,
+    Rule::RecipientFinalPayloadFields,
     Rule::ServerReplies,
     Rule::ServerForwards,
 ];

@@ -66,6 +66,12 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             req::HOLD_NO_FORWARD,
         ),
         (
+            Rule::RecipientFinalPayloadFields,
+            &["recipient-rejects-extra-record-in-blinded-final-payload"],
+            Level::Must,
+            req::READER_FINAL_PAYLOAD_FIELDS,
+        ),
+        (
             Rule::RecipientReplyOverReplyPath,
             &["recipient-releases-over-reply-path"],
             Level::Must,

@@ -342,6 +342,11 @@ pub struct Payload {
     /// `invoice_request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_request: Option<InvoiceRequestSpec>,
+    /// Further records of the final payload, besides the fields above and
+    /// BOLT 4's own (`encrypted_recipient_data`, `current_path_key`,
+    /// `total_amount_msat`), in type order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_records: Vec<crate::invoice::TlvRecord>,
 }
 
 /// A failure reason, as BOLT 4 failure codes (abstract).

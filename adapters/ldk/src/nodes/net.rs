@@ -284,6 +284,9 @@ pub enum TraceEntry {
         preimage: Option<[u8; 32]>,
         /// `amount_msat`.
         amount_msat: u64,
+        /// Types of the custom TLVs LDK read in the final payload
+        /// (`onion_fields.custom_tlvs`).
+        custom_tlvs: Vec<u64>,
     },
     /// `Event::PaymentClaimed` at the recipient.
     PaymentClaimed {
@@ -1538,6 +1541,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 payment_hash,
                 amount_msat,
                 purpose,
+                onion_fields,
                 ..
             } => {
                 self.claimable.push(payment_hash.0);
@@ -1551,6 +1555,10 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     payment_hash: payment_hash.0,
                     preimage: preimage.map(|p| p.0),
                     amount_msat,
+                    custom_tlvs: onion_fields
+                        .iter()
+                        .flat_map(|f| f.custom_tlvs().iter().map(|(t, _)| *t))
+                        .collect(),
                 }
             }
             Event::PaymentClaimed {

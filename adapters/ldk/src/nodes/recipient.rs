@@ -143,6 +143,18 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                         "step {i}: the HTLC must arrive over the static invoice's payment path"
                     ));
                 }
+                for r in &payload.other_records {
+                    if r.tlv_type < 1 << 16 || r.tlv_type == 77_777 || r.tlv_type == 5_482_373_484 {
+                        return unsupported(format!(
+                            "step {i}: a final payload record of type {}: LDK sends further records \
+                             only as custom TLVs (types of 2^16 and above, besides its own)",
+                            r.tlv_type
+                        ));
+                    }
+                    if hex::decode(&r.hex).is_err() {
+                        return malformed(format!("step {i}: record {} is not hex", r.tlv_type));
+                    }
+                }
                 if let Some(p) = &payload.sender_provided_payment_preimage {
                     if hex32(p).is_none() {
                         return malformed(format!("step {i}: preimage is not 32 bytes of hex"));
@@ -313,6 +325,11 @@ impl<'s> Mapper<'s> {
                         .as_ref()
                         .and_then(|r| r.amount_msat),
                     recipient_cltv_expiry,
+                    custom_tlvs: payload
+                        .other_records
+                        .iter()
+                        .map(|r| (r.tlv_type, hex::decode(&r.hex).unwrap_or_default()))
+                        .collect(),
                 })
                 .map(|_| ())
             }

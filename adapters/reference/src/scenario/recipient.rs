@@ -10,6 +10,10 @@
 //!   below what it expects (the `invoice_request`'s amount); MUST return an
 //!   error if `cltv_expiry` exceeds the payment path's `max_cltv_expiry`
 //!   (`invalid_onion_blinding`).
+//! - payload reader (final node of a blinded route): MUST return an error if
+//!   the payload carries other fields than BOLT 4's list, read with the
+//!   draft's `sender_provided_payment_preimage` and `invoice_request` added
+//!   (`invalid_onion_blinding`).
 //! - BOLT 2 `update_fulfill_htlc`: the preimage must hash to `payment_hash`,
 //!   so a preimage that does not is rejected, never claimed.
 //!
@@ -56,6 +60,14 @@ impl Recipient {
     fn decide(&self, id: u64, h: &Incoming) -> Action {
         let reject = |reason| Action::HtlcFailed { htlc: id, reason };
         let p = &h.payload;
+        // Inside a blinded route the final node refuses every record besides
+        // BOLT 4's list and the draft's two (gap/final-payload-allowlist-conflict).
+        if p.payment_path.is_some()
+            && !p.other_records.is_empty()
+            && !knocked_out(Rule::RecipientFinalPayloadFields)
+        {
+            return reject(FailureCode::InvalidOnionBlinding);
+        }
         if h.cltv_expiry < p.outgoing_cltv_value || h.amount_msat < p.amt_to_forward {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         }

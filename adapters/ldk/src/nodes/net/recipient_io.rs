@@ -70,6 +70,9 @@ pub struct CraftedPayment {
     /// The `cltv_expiry` the HTLC has when it reaches the recipient;
     /// `None`: the payer's router's choice.
     pub recipient_cltv_expiry: Option<u32>,
+    /// Further records of the final payload (LDK's custom TLVs: types of
+    /// 2^16 and above, increasing).
+    pub custom_tlvs: Vec<(u64, Vec<u8>)>,
 }
 
 /// What the driver sent for a [`CraftedPayment`].
@@ -254,12 +257,17 @@ impl AsyncNet<'_, '_> {
             .map_err(|e| DriverError::Step(format!("session key: {e}")))?;
         let payment_hash = PaymentHash(p.payment_hash);
         let keysend = p.keysend_preimage.map(PaymentPreimage);
+        let fields = RecipientOnionFields::spontaneous_empty()
+            .with_custom_tlvs(p.custom_tlvs.clone())
+            .map_err(|()| {
+                DriverError::Step("custom TLVs LDK refuses (below 2^16 or out of order)".into())
+            })?;
         let (onion, htlc_msat, htlc_cltv) = lightning::ln::create_payment_onion(
             &self.secp,
             &path,
             &session_priv,
             p.amount_msat,
-            &RecipientOnionFields::spontaneous_empty(),
+            &fields,
             cur_height,
             &payment_hash,
             &keysend,
@@ -515,6 +523,7 @@ mod tests {
                 keysend_preimage: Some(pre),
                 invoice_request_amount_msat: Some(50_000),
                 recipient_cltv_expiry: None,
+                custom_tlvs: vec![],
             })?;
             Ok((recipient_fate(net), sent))
         })
@@ -541,6 +550,7 @@ mod tests {
             keysend_preimage: Some(pre),
             invoice_request_amount_msat: Some(50_000),
             recipient_cltv_expiry: None,
+            custom_tlvs: vec![],
         };
         let cases = [
             (
@@ -598,6 +608,7 @@ mod tests {
                     keysend_preimage: Some(pre),
                     invoice_request_amount_msat: Some(50_000),
                     recipient_cltv_expiry: Some(max + extra),
+                    custom_tlvs: vec![],
                 })?;
                 assert_eq!(sent.recipient_cltv_expiry, max + extra);
                 Ok(recipient_fate(net))

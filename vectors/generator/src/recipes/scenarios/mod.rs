@@ -10,6 +10,7 @@
 //! The scenarios are the same under every non-experimental profile: they are
 //! abstract (no wire numbers).
 
+use asyncpay_adapter::invoice::TlvRecord;
 use asyncpay_adapter::scenario::{
     expected_view_marker, Check, Count, Event, ExpectStep, FailureCode, Feature, InitialState,
     InvoiceRequestSpec, InvoiceSpec, Level, MessageType, NodeConfig, Nodes, OfferSpec,
@@ -117,6 +118,10 @@ pub mod req {
     /// Derived: the recipient answers `held_htlc_available` with `release_held_htlc`
     /// over its reply path (from the draft's informative rationale; SHOULD).
     pub const RECIPIENT_RELEASE: &str = "bolt2/release/recipient/reply-release-held-htlc";
+    /// Final node inside a blinded route: an error for any payload field
+    /// besides BOLT 4's list (read with the draft's two fields added).
+    pub const READER_FINAL_PAYLOAD_FIELDS: &str =
+        "bolt4/static-invoice/recipient/final-payload-allowlist";
     /// Reply path reader: a reply is an onion message over `reply_path`.
     pub const REPLY_USES_REPLY_PATH: &str = "bolt4/reply-paths/reader/reply-uses-reply-path";
     /// Onion message reader: a reply to a message it sent with a `path_id`,

@@ -41,6 +41,7 @@ fn htlc_to_recipient(
                 offer: OFFER.into(),
                 amount_msat,
             }),
+            other_records: vec![],
         },
         irrevocably_committed: true,
     })
@@ -129,7 +130,7 @@ pub(super) fn recipient_cases() -> Vec<Case> {
                     preimage: Some(hex::encode(PREIMAGE)),
                     count: once(),
                 },
-                &[req::READER_USE_SENDER_PREIMAGE],
+                &[req::READER_USE_SENDER_PREIMAGE, req::READER_FINAL_PAYLOAD_FIELDS],
             ),
             nothing(&[req::READER_USE_SENDER_PREIMAGE]),
         ]),
@@ -164,6 +165,29 @@ pub(super) fn recipient_cases() -> Vec<Case> {
         Level::Choice,
         &[req::WRITER_INVOICE_REQUEST],
         "The writer MUST include invoice_request when paying a static invoice; the draft gives the reader no rule. Choice: without it the recipient cannot tell what it is paid for, so it rejects (incorrect_or_unknown_payment_details).",
+    ));
+    // An odd custom record (type 65541), which outside a blinded route
+    // would be ignored.
+    let mut extra = htlc_to_recipient(
+        good_hash.clone(),
+        50_000,
+        H + 200,
+        Some(PREIMAGE),
+        Some(Some(50_000)),
+    );
+    if let Step::Event(Event::UpdateAddHtlc { payload, .. }) = &mut extra {
+        payload.other_records.push(TlvRecord {
+            tlv_type: 65541,
+            hex: "01".into(),
+        });
+    }
+    v.push(reject_case(
+        "recipient-rejects-extra-record-in-blinded-final-payload",
+        "the HTLC's final payload, inside the static invoice's blinded payment path, carries the sender's preimage, the matching invoice_request and an odd record of type 65541",
+        extra,
+        Level::Must,
+        &[req::READER_FINAL_PAYLOAD_FIELDS],
+        "Inside a blinded route the final node must return an error for any payload field besides encrypted_recipient_data, current_path_key, amt_to_forward, outgoing_cltv_value and total_amount_msat, read with the draft's sender_provided_payment_preimage and invoice_request added (gap/final-payload-allowlist-conflict); an odd type is no exception.",
     ));
     v.push(reject_case(
         "recipient-rejects-amount-below-invoice-request",
