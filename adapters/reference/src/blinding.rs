@@ -285,13 +285,19 @@ pub fn parse_encrypted_data(bytes: &[u8], extra_known: &[u64]) -> Result<Encrypt
                 d.next_path_key_override = Some(p);
             }
             PAYMENT_RELAY => {
-                if !(6..=10).contains(&r.value.len()) {
+                if rules::rejects(
+                    Rule::BlindedPaymentRelayLength,
+                    !(6..=10).contains(&r.value.len()),
+                ) {
                     return Err(bad("payment_relay has the wrong length"));
                 }
                 d.payment_fields = true;
             }
             PAYMENT_CONSTRAINTS => {
-                if !(4..=12).contains(&r.value.len()) {
+                if rules::rejects(
+                    Rule::BlindedPaymentConstraintsLength,
+                    !(4..=12).contains(&r.value.len()),
+                ) {
                     return Err(bad("payment_constraints has the wrong length"));
                 }
                 d.payment_fields = true;

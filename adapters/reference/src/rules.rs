@@ -219,6 +219,12 @@ rules! {
     /// A blinded hop names both `next_node_id` and `short_channel_id`.
     /// Knocked out: both are reported.
     BlindedBothNextHops => "blinded-path/both-next-hops", "bolt4/reply-paths/reader/payload-both-scid-and-node-id";
+    /// A blinded hop's `payment_relay` is not 6 to 10 bytes. Knocked out:
+    /// kept as it is.
+    BlindedPaymentRelayLength => "blinded-path/payment-relay-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// A blinded hop's `payment_constraints` is not 4 to 12 bytes.
+    /// Knocked out: kept as it is.
+    BlindedPaymentConstraintsLength => "blinded-path/payment-constraints-length", "bolt1/tlv/reader/known-type-bad-length";
     /// A blinded hop's `allowed_features` sets a bit the reader does not
     /// know. Knocked out: the field is not read.
     BlindedAllowedFeatures => "blinded-path/allowed-features", "bolt4/reply-paths/reader/payload-unknown-allowed-feature";

@@ -681,6 +681,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             &[R_RAA_REPLY_PATH],
         ),
     );
+    f.note("MalformedTlv", note("MalformedInput", "A known encrypted_data_tlv field of a length its type does not have.", Some("A reader that takes it as it is reads fees or constraints from bytes that are not there."), &["bolt1/tlv/reader/known-type-bad-length"]));
     f.note("UnknownAllowedFeature", note("MalformedInput", "A hop's encrypted_data_tlv has allowed_features with a bit set that BOLT 9 does not define there: an unknown feature bit, even if it is odd.", Some("A reader that skips the field accepts a path restricted to features it lacks."), &[R_PAYLOAD_ALLOWED]));
     f.note("BothNextHops", note("MalformedInput", "encrypted_data_tlv carries both next_node_id and short_channel_id.", Some("BOLT 4 (payments) requires an error; for onion messages the creator must include 'either' one, and the reader's choice of next peer becomes ambiguous."), &[R_BOTH, R_OM_NEXT]));
     f.note(
@@ -857,6 +858,64 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             "blinded_path.unblind",
             unblind_input(cast::HOP_A, &h[0].big_e, &h[0].enc),
             reason(class),
+            Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
+        ));
+    }
+    // Hop data read field by field: the next hop by short_channel_id, and
+    // payment_relay / payment_constraints of a length their types do not have.
+    let scid = (700_000u64 << 40 | 1 << 16 | 1).to_be_bytes().to_vec();
+    for (id, desc, recs, verdict, reqs) in [
+        (
+            "next-hop-by-short-channel-id",
+            "A -> holder path whose hop A data names the next hop by short_channel_id 700000x1x1 instead of next_node_id.",
+            vec![(2u64, scid)],
+            Verdict::Valid,
+            vec![R_READER_DECRYPT, R_OM_NEXT],
+        ),
+        (
+            "payment-relay-short",
+            "A -> holder path whose hop A data carries next_node_id and a payment_relay of 5 bytes (cltv_expiry_delta and fee_proportional_millionths take 6).",
+            vec![next_node(cast::HOLDER), (10u64, vec![0, 0x90, 0, 0, 0])],
+            Verdict::Invalid,
+            vec!["bolt1/tlv/reader/known-type-bad-length"],
+        ),
+        (
+            "payment-constraints-short",
+            "A -> holder path whose hop A data carries next_node_id and a payment_constraints of 3 bytes (max_cltv_expiry takes 4).",
+            vec![next_node(cast::HOLDER), (12u64, vec![0, 0x0c, 0x35])],
+            Verdict::Invalid,
+            vec!["bolt1/tlv/reader/known-type-bad-length"],
+        ),
+    ] {
+        let d = PathDef {
+            name: "fields",
+            description: "",
+            session: 0x7b,
+            hops: vec![
+                (cast::HOP_A, stream(recs, None)),
+                (
+                    cast::HOLDER,
+                    stream(
+                        context_records(profile, &CHANNEL_ID, HTLC_ID, &RELEASE_AUTH_KEY),
+                        None,
+                    ),
+                ),
+            ],
+        };
+        let h = d.blind();
+        let (expected, flag) = match verdict {
+            Verdict::Valid => (view(unblind_view(&h, 0, &key(cast::HOP_A))), "Valid"),
+            _ => (reason(ReasonClass::InvalidValue), "MalformedTlv"),
+        };
+        f.test(tv(
+            id,
+            format!("{desc} Hop A unblinds it."),
+            &reqs,
+            &[flag],
+            verdict,
+            "blinded_path.unblind",
+            unblind_input(cast::HOP_A, &h[0].big_e, &h[0].enc),
+            expected,
             Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
         ));
     }
