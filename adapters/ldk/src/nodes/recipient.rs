@@ -447,16 +447,18 @@ mod tests {
         }
         let report = lines.join("\n");
         println!("{report}");
-        assert_eq!(lines.len(), 18, "{report}");
+        assert_eq!(lines.len(), 20, "{report}");
         // Every trial passes except the foreign-path one, which the driver
-        // cannot express (see `check`).
+        // cannot express (see `check`), and the extra final payload record,
+        // which LDK claims (an expected failure of adapters/ldk).
         let (passed, other): (Vec<&String>, Vec<&String>) =
             lines.iter().partition(|l| l.starts_with("PASS"));
         assert_eq!(passed.len(), 16, "{report}");
         assert!(
             other.iter().all(|l| l.starts_with(
                 "UNSUPPORTED recipient-ignores-held-htlc-available-over-foreign-path"
-            )),
+            ) || l
+                .starts_with("FAIL recipient-rejects-extra-record-in-blinded-final-payload")),
             "{report}"
         );
     }
