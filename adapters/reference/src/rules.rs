@@ -276,6 +276,9 @@ rules! {
     PayerUniqueReplyPaths => "payer/unique-reply-paths", "bolt2/reply-paths/payer/unique-reply-path";
     /// Payer (choice): one invoice paid per payment. Knocked out: each one.
     PayerPayOnce => "payer/pay-once", "bolt12/onion-messages/payer/pay-asynchronously";
+    /// Payer: paying an invoice that is not static, no
+    /// `sender_provided_payment_preimage`. Knocked out: one is set.
+    PayerNoPreimageOtherwise => "payer/no-preimage-otherwise", "bolt4/static-invoice/payer/no-preimage-otherwise";
     /// Payer: a message over one of its own reply paths counts only if the
     /// path's `path_id` is the one it put there. Knocked out: any context.
     PayerPathAuthenticated => "payer/path-authenticated", "bolt4/reply-paths/reader/path-id-mismatch";
@@ -472,6 +475,7 @@ pub const SCENARIO: &[Rule] = &[
     Rule::PayerTwoHeldHtlcAvailable,
     Rule::PayerUniqueReplyPaths,
     Rule::PayerPayOnce,
+    Rule::PayerNoPreimageOtherwise,
     Rule::PayerPathAuthenticated,
     Rule::RecipientOwnMessagePath,
     Rule::RecipientReplyOverReplyPath,

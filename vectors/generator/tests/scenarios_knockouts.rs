@@ -120,6 +120,12 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             req::RAA_RECEIVER_UNIQUE_REPLY_PATHS,
         ),
         (
+            Rule::PayerNoPreimageOtherwise,
+            &["payer-fresh-invoice-no-hold-no-sender-preimage"],
+            Level::Must,
+            req::WRITER_NO_SENDER_PREIMAGE,
+        ),
+        (
             Rule::PayerPayOnce,
             &["payer-static-and-fresh-invoice-paid-once"],
             Level::Choice,

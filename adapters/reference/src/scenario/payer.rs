@@ -254,8 +254,17 @@ impl Machine for Payer {
                         if p.started && !knocked_out(Rule::PayerPayOnce) {
                             return out;
                         }
-                        let a =
-                            self.send_htlc(&payment, false, inv.payment_hash.clone(), None, None);
+                        // A fresh invoice's payment carries no sender preimage
+                        // (knocked out: the payer adds one as for a static invoice).
+                        let preimage = knocked_out(Rule::PayerNoPreimageOtherwise)
+                            .then(|| hex::encode(self.preimage(&payment)));
+                        let a = self.send_htlc(
+                            &payment,
+                            false,
+                            inv.payment_hash.clone(),
+                            preimage,
+                            None,
+                        );
                         out.push(a);
                         if let Some(p) = self.payments.get_mut(&payment) {
                             p.started = true;
