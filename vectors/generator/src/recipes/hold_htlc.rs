@@ -57,6 +57,7 @@ const R_TLV_KNOWN_LEN: &str = "bolt1/tlv/reader/known-type-bad-length";
 const R_TLV_EVEN: &str = "bolt1/tlv/reader/unknown-even";
 const R_TLV_ODD: &str = "bolt1/tlv/reader/unknown-odd";
 const R_EXTENSION: &str = "bolt1/tlv/receiving-node/invalid-extension";
+const R_TLV_W_NO_EVEN: &str = "bolt1/tlv/sending-node/no-even-extension-without-negotiation";
 const R_TLV_W_ORDER: &str = "bolt1/tlv/writer/strictly-increasing";
 const R_TLV_W_MINIMAL: &str = "bolt1/tlv/writer/minimal-type-length";
 const R_MSG_SHORT: &str = "bolt1/message/receiving-node/insufficient-length";
@@ -87,6 +88,7 @@ pub const REQUIREMENTS: &[&str] = &[
     R_TLV_EVEN,
     R_TLV_ODD,
     R_EXTENSION,
+    R_TLV_W_NO_EVEN,
     R_TLV_W_ORDER,
     R_TLV_W_MINIMAL,
     R_MSG_SHORT,
@@ -876,6 +878,44 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
             UAH_ENCODE,
             to_value(&v),
             hex_input(&uah_bytes(&v, p)),
+        ));
+    }
+    // Records a writer must refuse: an unknown even type (not negotiated),
+    // and an "unknown" record at a type the message defines (it would be
+    // written twice).
+    for (id, description, record, reqs, reason) in [
+        (
+            "uah-encode-unknown-even",
+            "encode update_add_htlc with blinded_path, hold_htlc and an unknown record of even type 4: the writer refuses (no even TLV without negotiation)",
+            odd_record(4, &[0x01]),
+            &[R_TLV_W_NO_EVEN][..],
+            ReasonClass::UnknownEvenType,
+        ),
+        (
+            "uah-encode-unknown-at-blinded-path-type",
+            "encode update_add_htlc with blinded_path, hold_htlc and an unknown record at type 0, blinded_path's own: the writer refuses (the type would appear twice)",
+            odd_record(0, &hex::decode(pk(0x52)).unwrap_or_default()),
+            &[R_TLV_W_ORDER][..],
+            ReasonClass::InvalidValue,
+        ),
+    ] {
+        // blinded_path is set too, so a record at its type repeats it.
+        let v = UpdateAddHtlcView {
+            hold_htlc: true,
+            path_key: Some(pk(0x51)),
+            unknown: vec![record],
+            ..base_uah()
+        };
+        b.test(invalid(
+            Rec {
+                id,
+                description: description.into(),
+                requirements: reqs,
+                flags: &["Encode"],
+            },
+            UAH_ENCODE,
+            to_value(&v),
+            reason,
         ));
     }
 }
