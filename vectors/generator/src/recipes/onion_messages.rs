@@ -345,6 +345,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     f.note("UnknownAllowedFeature", note("MalformedInput", "A hop's encrypted_data_tlv has allowed_features with a bit set: BOLT 9 defines no feature for the field, so the bit is unknown to every reader.", Some("A reader that skips the field forwards a message whose creator restricted it to features the reader lacks."), &[RD_ALLOWED]));
     f.note("AllowedFeatures", note("Valid", "A hop's encrypted_data_tlv has an empty allowed_features: no feature is allowed and none is used, so the message is processed.", None, &[RD_ALLOWED]));
     f.note("PaymentFields", note("EdgeCase", "A hop's encrypted_data_tlv in an onion message path carries payment_relay and payment_constraints, which its creator must not include; BOLT 4 gives the onion message reader no rule for them, so forwarding and ignoring are both conforming.", None, &[C_NO_PAYMENT]));
+    f.note("LargePacket", note("EdgeCase", "The payloads do not fit the 1366-byte packet: the message is built in the 32834-byte one, the other size BOLT 4 recommends.", None, &[W_LEN]));
     f.note("DummyHops", note("Valid", "The path ends in dummy hops at the holder itself: the holder peels, finds next_node_id = itself, and peels again.", None, &["bolt4/reply-paths/writer/dummy-hops"]));
     f.note("ModifiedCiphertext", note("ModifiedCiphertext", "A hop's encrypted_recipient_data has one bit flipped: the onion layer verifies but the data does not decrypt.", None, &[RD_DECRYPT, RD_IGNORE, RB_REJECT]));
     f.note("WrongPathKey", note("WrongPathKey", "The onion_message carries another path's path_key: the blinded key differs, so the onion HMAC fails.", None, &[RD_DECRYPT, RD_IGNORE]));
@@ -514,6 +515,22 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             ));
         }
     }
+
+    // A reply whose payloads outgrow the 1300 bytes of the smaller packet:
+    // the builder, given no size, takes the larger one BOLT 4 recommends
+    // (32834 bytes). Only the build is a vector (each hop's message would
+    // be another 65 kB of hex).
+    let mut big = Msg::new("static-invoice-large", "The invoice server answers with a static_invoice whose description takes 1400 bytes, over the payer's reply path: the payloads outgrow the 1366-byte packet, so the message is built in the 32834-byte one.", 0x98, payer_reply_path());
+    let t = 1_700_000_000u32.to_be_bytes();
+    let id = node(cast::RECIPIENT).serialize();
+    big.content = Some((
+        "static_invoice",
+        nums.onionmsg_static_invoice,
+        calc::tlvs(&[(10, &[b'a'; 1400][..]), (164, &t), (176, &id)]),
+    ));
+    big.payloads_len = 32768;
+    let (msg, _) = big.build();
+    f.test(tv(format!("build-{}", big.id), big.description.clone(), &[W_SPHINX, W_NO_AD, W_LEN, IR_STATIC], &["Valid", "LargePacket"], Verdict::Valid, "onion_message.build", big.build_input(), view(json!({ "first_node_id": big.dest_view["first_node_id"], "onion_message": hex::encode(&msg) })), None));
 
     // ---- invalid ----
     let peel_at = |f: &mut FileBuilder,
