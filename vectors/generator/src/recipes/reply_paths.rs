@@ -861,36 +861,19 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
         ));
     }
-    // Hop data read field by field: the next hop by short_channel_id, and
-    // payment_relay / payment_constraints of a length their types do not have.
-    let scid = (700_000u64 << 40 | 1 << 16 | 1).to_be_bytes().to_vec();
-    for (id, desc, recs, verdict, reqs) in [
-        (
-            "next-hop-by-short-channel-id",
-            "A -> holder path whose hop A data names the next hop by short_channel_id 700000x1x1 instead of next_node_id.",
-            vec![(2u64, scid)],
-            Verdict::Valid,
-            vec![R_READER_DECRYPT, R_OM_NEXT],
-        ),
-        (
-            "payment-relay-short",
-            "A -> holder path whose hop A data carries next_node_id and a payment_relay of 5 bytes (cltv_expiry_delta and fee_proportional_millionths take 6).",
-            vec![next_node(cast::HOLDER), (10u64, vec![0, 0x90, 0, 0, 0])],
-            Verdict::Invalid,
-            vec!["bolt1/tlv/reader/known-type-bad-length"],
-        ),
-        (
-            "payment-constraints-short",
-            "A -> holder path whose hop A data carries next_node_id and a payment_constraints of 3 bytes (max_cltv_expiry takes 4).",
-            vec![next_node(cast::HOLDER), (12u64, vec![0, 0x0c, 0x35])],
-            Verdict::Invalid,
-            vec!["bolt1/tlv/reader/known-type-bad-length"],
-        ),
-    ] {
+    // Hop A's data with one field varied, A -> holder; hop A unblinds it.
+    // `rejection`: `None` for a valid case, else the reason and flag.
+    let hop_a = |f: &mut FileBuilder,
+                 (name, session): (&'static str, u8),
+                 id: &str,
+                 desc: &str,
+                 recs: Vec<(u64, Vec<u8>)>,
+                 reqs: &[&str],
+                 rejection: Option<(ReasonClass, &str)>| {
         let d = PathDef {
-            name: "fields",
+            name,
             description: "",
-            session: 0x7b,
+            session,
             hops: vec![
                 (cast::HOP_A, stream(recs, None)),
                 (
@@ -903,14 +886,18 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             ],
         };
         let h = d.blind();
-        let (expected, flag) = match verdict {
-            Verdict::Valid => (view(unblind_view(&h, 0, &key(cast::HOP_A))), "Valid"),
-            _ => (reason(ReasonClass::InvalidValue), "MalformedTlv"),
+        let (verdict, expected, flag) = match rejection {
+            None => (
+                Verdict::Valid,
+                view(unblind_view(&h, 0, &key(cast::HOP_A))),
+                "Valid",
+            ),
+            Some((class, flag)) => (Verdict::Invalid, reason(class), flag),
         };
         f.test(tv(
             id,
             format!("{desc} Hop A unblinds it."),
-            &reqs,
+            reqs,
             &[flag],
             verdict,
             "blinded_path.unblind",
@@ -918,104 +905,37 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             expected,
             Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
         ));
-    }
+    };
+    const BAD_LEN: &str = "bolt1/tlv/reader/known-type-bad-length";
+    let bad_len = Some((ReasonClass::InvalidValue, "MalformedTlv"));
+    let unknown_bit = Some((ReasonClass::InvalidEncryptedData, "UnknownAllowedFeature"));
+    let not_a_point = Some((ReasonClass::InvalidPoint, "InvalidPoint"));
+    // The next hop by short_channel_id, and payment_relay /
+    // payment_constraints of a length their types do not have.
+    let fields = ("fields", 0x7b);
+    let scid = (700_000u64 << 40 | 1 << 16 | 1).to_be_bytes().to_vec();
+    hop_a(&mut f, fields, "next-hop-by-short-channel-id", "A -> holder path whose hop A data names the next hop by short_channel_id 700000x1x1 instead of next_node_id.", vec![(2u64, scid)], &[R_READER_DECRYPT, R_OM_NEXT], None);
+    hop_a(&mut f, fields, "payment-relay-short", "A -> holder path whose hop A data carries next_node_id and a payment_relay of 5 bytes (cltv_expiry_delta and fee_proportional_millionths take 6).", vec![next_node(cast::HOLDER), (10u64, vec![0, 0x90, 0, 0, 0])], &[BAD_LEN], bad_len);
+    hop_a(&mut f, fields, "payment-constraints-short", "A -> holder path whose hop A data carries next_node_id and a payment_constraints of 3 bytes (max_cltv_expiry takes 4).", vec![next_node(cast::HOLDER), (12u64, vec![0, 0x0c, 0x35])], &[BAD_LEN], bad_len);
     // allowed_features: BOLT 9 defines no feature for the field, so any set
     // bit is unknown; an empty field is read as an empty one.
-    for (id, desc, value, verdict) in [
-        (
-            "allowed-features-empty",
-            "A -> holder path whose hop A data carries next_node_id and an empty allowed_features.",
-            vec![],
-            Verdict::Valid,
-        ),
-        (
-            "allowed-features-unknown-bit",
-            "A -> holder path whose hop A data carries next_node_id and allowed_features with bit 1 (odd) set, a bit no reader knows there.",
-            vec![0x02u8],
-            Verdict::Invalid,
-        ),
-    ] {
-        let d = PathDef {
-            name: "allowed-features",
-            description: "",
-            session: 0x7c,
-            hops: vec![
-                (cast::HOP_A, stream(vec![next_node(cast::HOLDER), (14u64, value)], None)),
-                (
-                    cast::HOLDER,
-                    stream(
-                        context_records(profile, &CHANNEL_ID, HTLC_ID, &RELEASE_AUTH_KEY),
-                        None,
-                    ),
-                ),
-            ],
-        };
-        let h = d.blind();
-        let (expected, flag) = match verdict {
-            Verdict::Valid => (view(unblind_view(&h, 0, &key(cast::HOP_A))), "Valid"),
-            _ => (reason(ReasonClass::InvalidEncryptedData), "UnknownAllowedFeature"),
-        };
-        f.test(tv(
-            id,
-            format!("{desc} Hop A unblinds it."),
-            &[R_PAYLOAD_ALLOWED],
-            &[flag],
-            verdict,
-            "blinded_path.unblind",
-            unblind_input(cast::HOP_A, &h[0].big_e, &h[0].enc),
-            expected,
-            Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
-        ));
-    }
+    let features = ("allowed-features", 0x7c);
+    hop_a(
+        &mut f,
+        features,
+        "allowed-features-empty",
+        "A -> holder path whose hop A data carries next_node_id and an empty allowed_features.",
+        vec![next_node(cast::HOLDER), (14u64, vec![])],
+        &[R_PAYLOAD_ALLOWED],
+        None,
+    );
+    hop_a(&mut f, features, "allowed-features-unknown-bit", "A -> holder path whose hop A data carries next_node_id and allowed_features with bit 1 (odd) set, a bit no reader knows there.", vec![next_node(cast::HOLDER), (14u64, vec![0x02])], &[R_PAYLOAD_ALLOWED], unknown_bit);
     // next_path_key_override: hop A hands hop B another path key than the
     // one computed (BOLT 4 has the reader use it); one that is not a point
     // cannot be used.
-    for (id, desc, value, verdict) in [
-        (
-            "path-key-override",
-            "A -> holder path whose hop A data carries next_node_id and next_path_key_override (the point of 0x77..): the next path key is the override, not the computed one.",
-            node(0x77).serialize().to_vec(),
-            Verdict::Valid,
-        ),
-        (
-            "path-key-override-not-a-point",
-            "A -> holder path whose hop A data carries next_node_id and a next_path_key_override of 33 bytes that are not a point (prefix 0x05).",
-            [&[0x05u8][..], &[0x77; 32][..]].concat(),
-            Verdict::Invalid,
-        ),
-    ] {
-        let d = PathDef {
-            name: "override",
-            description: "",
-            session: 0x7d,
-            hops: vec![
-                (cast::HOP_A, stream(vec![next_node(cast::HOLDER), (8u64, value)], None)),
-                (
-                    cast::HOLDER,
-                    stream(
-                        context_records(profile, &CHANNEL_ID, HTLC_ID, &RELEASE_AUTH_KEY),
-                        None,
-                    ),
-                ),
-            ],
-        };
-        let h = d.blind();
-        let (expected, flag) = match verdict {
-            Verdict::Valid => (view(unblind_view(&h, 0, &key(cast::HOP_A))), "Valid"),
-            _ => (reason(ReasonClass::InvalidPoint), "InvalidPoint"),
-        };
-        f.test(tv(
-            id,
-            format!("{desc} Hop A unblinds it."),
-            &[R_PATH_KEY_OVERRIDE],
-            &[flag],
-            verdict,
-            "blinded_path.unblind",
-            unblind_input(cast::HOP_A, &h[0].big_e, &h[0].enc),
-            expected,
-            Some(json!({ "clear_data": hex::encode(&h[0].plain), "path": d.view() })),
-        ));
-    }
+    let over = ("override", 0x7d);
+    hop_a(&mut f, over, "path-key-override", "A -> holder path whose hop A data carries next_node_id and next_path_key_override (the point of 0x77..): the next path key is the override, not the computed one.", vec![next_node(cast::HOLDER), (8u64, node(0x77).serialize().to_vec())], &[R_PATH_KEY_OVERRIDE], None);
+    hop_a(&mut f, over, "path-key-override-not-a-point", "A -> holder path whose hop A data carries next_node_id and a next_path_key_override of 33 bytes that are not a point (prefix 0x05).", vec![next_node(cast::HOLDER), (8u64, [&[0x05u8][..], &[0x77; 32][..]].concat())], &[R_PATH_KEY_OVERRIDE], not_a_point);
     f.test(tv(
         "build-no-hops",
         "The holder is asked to build a reply path with no hops.",
