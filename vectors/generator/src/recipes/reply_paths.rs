@@ -936,6 +936,35 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
     let over = ("override", 0x7d);
     hop_a(&mut f, over, "path-key-override", "A -> holder path whose hop A data carries next_node_id and next_path_key_override (the point of 0x77..): the next path key is the override, not the computed one.", vec![next_node(cast::HOLDER), (8u64, node(0x77).serialize().to_vec())], &[R_PATH_KEY_OVERRIDE], None);
     hop_a(&mut f, over, "path-key-override-not-a-point", "A -> holder path whose hop A data carries next_node_id and a next_path_key_override of 33 bytes that are not a point (prefix 0x05).", vec![next_node(cast::HOLDER), (8u64, [&[0x05u8][..], &[0x77; 32][..]].concat())], &[R_PATH_KEY_OVERRIDE], not_a_point);
+    // A segment whose last hop joins another blinded path: its data names
+    // the next node and that path's first path key (BOLT 4's
+    // next_path_key_override), which the builder encrypts as given.
+    let seg = PathDef {
+        name: "segment-with-override",
+        description: "",
+        session: 0x79,
+        hops: vec![
+            (cast::HOP_A, stream(vec![next_node(cast::HOP_B)], None)),
+            (
+                cast::HOP_B,
+                stream(
+                    vec![next_node(cast::HOLDER), (8u64, node(0x77).serialize().to_vec())],
+                    None,
+                ),
+            ),
+        ],
+    };
+    f.test(tv(
+        "build-segment-with-override",
+        "A builds a two-hop segment A -> B whose last hop joins another blinded path: B's data names the next node and, as next_path_key_override, that path's first path key.",
+        &[R_WRITER_SECRETS, R_WRITER_BLINDED_IDS, R_WRITER_ENCRYPT],
+        &["Valid"],
+        Verdict::Valid,
+        "blinded_path.build",
+        seg.build_input(),
+        view(seg.view()),
+        None,
+    ));
     f.test(tv(
         "build-no-hops",
         "The holder is asked to build a reply path with no hops.",
