@@ -948,7 +948,10 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             (
                 cast::HOP_B,
                 stream(
-                    vec![next_node(cast::HOLDER), (8u64, node(0x77).serialize().to_vec())],
+                    vec![
+                        next_node(cast::HOLDER),
+                        (8u64, node(0x77).serialize().to_vec()),
+                    ],
                     None,
                 ),
             ),
@@ -963,6 +966,35 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         "blinded_path.build",
         seg.build_input(),
         view(seg.view()),
+        None,
+    ));
+    // The longest path a blinded_path can carry: num_hops is one byte.
+    let longest = PathDef {
+        name: "255-hops",
+        description: "",
+        session: 0x78,
+        // Keys [b; 32] exist for b = 1..=254 only: the last hop is node 1 again.
+        hops: (0..255u16)
+            .map(|i| {
+                let n = |i: u16| (i % 254 + 1) as u8;
+                let data = if i < 254 {
+                    vec![next_node(n(i + 1))]
+                } else {
+                    vec![]
+                };
+                (n(i), stream(data, None))
+            })
+            .collect(),
+    };
+    f.test(tv(
+        "build-255-hops",
+        "A path of 255 hops (nodes 1 to 254, then node 1 again; each names the next), the most num_hops can count.",
+        &[R_WRITER_SECRETS, R_WRITER_BLINDED_IDS, R_WRITER_ENCRYPT],
+        &["Valid"],
+        Verdict::Valid,
+        "blinded_path.build",
+        longest.build_input(),
+        view(longest.view()),
         None,
     ));
     f.test(tv(
