@@ -127,3 +127,35 @@ pub fn decrypt_reply_path(
     }
     Ok(p)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asyncpay_adapter::blinding::{BuildBlindedPath, PathHopInput};
+
+    /// What the payer seals with the offer's `encrypted_counterparty_secret`,
+    /// the counterparty opens with its own secret and the salt.
+    #[test]
+    fn the_counterparty_opens_the_reply_path_the_payer_sealed() {
+        let node = |b: u8| {
+            let sk = secp256k1::SecretKey::from_slice(&[b; 32]).expect("key");
+            hex::encode(sk.public_key(secp256k1::SECP256K1).serialize())
+        };
+        let (path, _) = crate::blinding::build(&BuildBlindedPath {
+            session_key: hex::encode([0x31u8; 32]),
+            hops: vec![PathHopInput {
+                node_id: node(0x32),
+                encrypted_data_tlvs: "0601aa".into(),
+            }],
+        })
+        .expect("a one-hop path");
+        let (secret, salt) = ([0x33u8; 32], [0x34u8; 16]);
+        let ecs = encrypted_counterparty_secret(&secret, &salt);
+        let blob = encrypt_reply_path(&ecs, &[0x35; 12], &salt, &path).expect("sealed");
+        assert_eq!(blob.len(), 12 + 16 + 33 + 33 + 1 + 33 + 2 + 3 + 16);
+        assert_eq!(decrypt_reply_path(&secret, &salt, &blob), Ok(path));
+        let mut other = salt;
+        other[0] ^= 1;
+        assert!(decrypt_reply_path(&secret, &other, &blob).is_err());
+    }
+}
