@@ -881,25 +881,27 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         ));
     }
     // Records a writer must refuse: an unknown even type (not negotiated),
-    // and an "unknown" record at a type the message defines (it would be
-    // written twice).
-    for (id, description, record, reqs, reason) in [
-        (
-            "uah-encode-unknown-even",
-            "encode update_add_htlc with blinded_path, hold_htlc and an unknown record of even type 4: the writer refuses (no even TLV without negotiation)",
-            odd_record(4, &[0x01]),
-            &[R_TLV_W_NO_EVEN][..],
-            ReasonClass::UnknownEvenType,
-        ),
-        (
-            "uah-encode-unknown-at-blinded-path-type",
-            "encode update_add_htlc with blinded_path, hold_htlc and an unknown record at type 0, blinded_path's own: the writer refuses (the type would appear twice)",
-            odd_record(0, &hex::decode(pk(0x52)).unwrap_or_default()),
-            &[R_TLV_W_ORDER][..],
+    // and an "unknown" record at hold_htlc's own type (it would be written
+    // twice). The second only where that type is odd: at an even one the
+    // record would also break the even-type rule.
+    let hold = p.numbers.hold_htlc;
+    let mut refused = vec![(
+        "uah-encode-unknown-even".to_string(),
+        "encode update_add_htlc with blinded_path, hold_htlc and an unknown record of even type 4: the writer refuses (no even TLV without negotiation)".to_string(),
+        odd_record(4, &[0x01]),
+        R_TLV_W_NO_EVEN,
+        ReasonClass::UnknownEvenType,
+    )];
+    if hold % 2 == 1 {
+        refused.push((
+            "uah-encode-unknown-at-hold-htlc-type".to_string(),
+            format!("encode update_add_htlc with blinded_path, hold_htlc and an unknown odd record at type {hold}, hold_htlc's own: the writer refuses (the type would appear twice)"),
+            odd_record(hold, &[]),
+            R_TLV_W_ORDER,
             ReasonClass::InvalidValue,
-        ),
-    ] {
-        // blinded_path is set too, so a record at its type repeats it.
+        ));
+    }
+    for (id, description, record, req, reason) in refused {
         let v = UpdateAddHtlcView {
             hold_htlc: true,
             path_key: Some(pk(0x51)),
@@ -908,9 +910,9 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         };
         b.test(invalid(
             Rec {
-                id,
-                description: description.into(),
-                requirements: reqs,
+                id: &id,
+                description,
+                requirements: &[req],
                 flags: &["Encode"],
             },
             UAH_ENCODE,
