@@ -24,6 +24,7 @@ pub const REVOKE_AND_ACK_FIXED: usize = 2 + 32 + 32 + 33;
 pub const FUZZED_OPS: &[&str] = &[
     "offer.decode",
     "static_invoice.decode",
+    "invoice_request.decode",
     "update_add_htlc.decode",
     "revoke_and_ack.decode",
     "features.check",
@@ -80,7 +81,7 @@ pub enum Input {
         now: u64,
     },
     /// `update_add_htlc.decode` or `revoke_and_ack.decode`: fixed fields,
-    /// then a TLV stream.
+    /// then a TLV stream; `invoice_request.decode`: the TLV stream alone.
     Message {
         /// The op.
         op: &'static str,
@@ -134,11 +135,11 @@ impl Input {
                 stream: Stream::parse(&hex_field("hex")?),
                 now: input.get("now")?.as_u64()?,
             }),
-            "update_add_htlc.decode" | "revoke_and_ack.decode" => {
-                let (op, fixed) = if op == "update_add_htlc.decode" {
-                    ("update_add_htlc.decode", UPDATE_ADD_HTLC_FIXED)
-                } else {
-                    ("revoke_and_ack.decode", REVOKE_AND_ACK_FIXED)
+            "update_add_htlc.decode" | "revoke_and_ack.decode" | "invoice_request.decode" => {
+                let (op, fixed) = match op {
+                    "update_add_htlc.decode" => ("update_add_htlc.decode", UPDATE_ADD_HTLC_FIXED),
+                    "revoke_and_ack.decode" => ("revoke_and_ack.decode", REVOKE_AND_ACK_FIXED),
+                    _ => ("invoice_request.decode", 0),
                 };
                 let bytes = hex_field("hex")?;
                 let cut = fixed.min(bytes.len());
@@ -204,10 +205,10 @@ impl Input {
                 let hex = HexInput {
                     hex: hex::encode(bytes),
                 };
-                if *op == "update_add_htlc.decode" {
-                    Operation::DecodeUpdateAddHtlc(hex)
-                } else {
-                    Operation::DecodeRevokeAndAck(hex)
+                match *op {
+                    "update_add_htlc.decode" => Operation::DecodeUpdateAddHtlc(hex),
+                    "revoke_and_ack.decode" => Operation::DecodeRevokeAndAck(hex),
+                    _ => Operation::DecodeInvoiceRequest(hex),
                 }
             }
             Input::Features { bytes, context } => Operation::CheckFeatures(CheckFeatures {

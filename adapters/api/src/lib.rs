@@ -20,6 +20,7 @@ pub mod blinding;
 pub mod features;
 pub mod htlc;
 pub mod invoice;
+pub mod invoice_request;
 pub mod offer;
 pub mod onion;
 pub mod profile;
@@ -47,6 +48,10 @@ pub enum Operation {
     /// Decode a static invoice and validate it as a reader would.
     #[serde(rename = "static_invoice.decode")]
     DecodeStaticInvoice(invoice::DecodeStaticInvoice),
+    /// Decode an invoice request and validate it as the node answering on
+    /// the offer's behalf would.
+    #[serde(rename = "invoice_request.decode")]
+    DecodeInvoiceRequest(HexInput),
     /// Build and sign a static invoice as a writer would.
     #[serde(rename = "static_invoice.encode")]
     EncodeStaticInvoice(invoice::EncodeStaticInvoice),
@@ -88,6 +93,7 @@ impl Operation {
         match self {
             Operation::DecodeOffer(_) => "offer.decode",
             Operation::DecodeStaticInvoice(_) => "static_invoice.decode",
+            Operation::DecodeInvoiceRequest(_) => "invoice_request.decode",
             Operation::EncodeStaticInvoice(_) => "static_invoice.encode",
             Operation::DecodeUpdateAddHtlc(_) => "update_add_htlc.decode",
             Operation::EncodeUpdateAddHtlc(_) => "update_add_htlc.encode",

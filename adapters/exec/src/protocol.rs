@@ -18,6 +18,7 @@ pub const PROTOCOL_VERSION: u64 = 1;
 pub const OPS: &[&str] = &[
     "offer.decode",
     "static_invoice.decode",
+    "invoice_request.decode",
     "static_invoice.encode",
     "update_add_htlc.decode",
     "update_add_htlc.encode",

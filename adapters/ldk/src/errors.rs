@@ -117,6 +117,16 @@ pub(crate) fn static_invoice_rejection(e: &Bolt12ParseError, input: &[u8]) -> Re
     Rejection::new(parse_error_class(e), detail)
 }
 
+/// A rejection for an error of `InvoiceRequest::try_from(bytes)`: the
+/// signature is Schnorr verification under `invreq_payer_id`
+/// (offers/invoice_request.rs:1327).
+pub(crate) fn invoice_request_rejection(e: &Bolt12ParseError) -> Rejection {
+    Rejection::new(
+        parse_error_class(e),
+        format!("LDK rejected the invoice request: {e:?}"),
+    )
+}
+
 /// Which `MissingPaths` check of LDK fired, from the records of the input.
 fn missing_paths_site(input: &[u8]) -> (ReasonClass, &'static str) {
     let Ok(recs) = records::parse(input) else {

@@ -103,6 +103,7 @@ mod errors;
 mod features;
 mod htlc;
 mod invoice;
+mod invoice_request;
 mod offer;
 mod onion;
 mod paths;
@@ -235,6 +236,7 @@ pub(crate) fn dispatch(op: &Operation) -> Outcome {
     match op {
         Operation::DecodeOffer(input) => offer::decode(input),
         Operation::DecodeStaticInvoice(input) => invoice::decode(input),
+        Operation::DecodeInvoiceRequest(input) => invoice_request::decode(input),
         Operation::EncodeStaticInvoice(_) => Unsupported::StaticInvoiceEncode.outcome(None),
         Operation::DecodeUpdateAddHtlc(input) => htlc::decode_update_add(&input.hex),
         Operation::EncodeUpdateAddHtlc(view) => htlc::encode_update_add(view),

@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod experimental;
 pub mod features;
 pub mod htlc;
+pub mod invoice_request;
 pub mod merkle;
 pub mod offer;
 pub mod onion_message;
@@ -52,6 +53,7 @@ impl Adapter for ReferenceAdapter {
         match op {
             Operation::DecodeOffer(i) => offer::decode_op(i, profile),
             Operation::DecodeStaticInvoice(i) => static_invoice::decode_op(i, profile),
+            Operation::DecodeInvoiceRequest(i) => invoice_request::decode_op(i, profile),
             Operation::EncodeStaticInvoice(i) => static_invoice::encode_op(i, profile),
             Operation::DecodeUpdateAddHtlc(i) => htlc::decode_update_add_op(i, profile),
             Operation::EncodeUpdateAddHtlc(i) => htlc::encode_update_add_op(i, profile),

@@ -156,6 +156,17 @@ rules! {
     /// No `static_invoice_message_paths`, or an empty one.
     InvoiceMessagePaths => "static-invoice/message-paths", "bolt12/static-invoice/reader/message-paths-required";
 
+    // BOLT 12: the invoice request reader (the invoice server).
+    /// A non-signature type outside 0-159 and 1000000000-2999999999.
+    /// Knocked out: read like an in-range type.
+    InvreqRange => "invoice-request/type-range", "bolt12/static-invoice/server/invreq-unknown-range";
+    /// No `invreq_metadata` or no `invreq_payer_id`. Knocked out: read on
+    /// without it (and without a payer id, the signature goes unchecked).
+    InvreqRequiredFields => "invoice-request/required-fields", "bolt12/static-invoice/server/invreq-required-fields";
+    /// No `signature`, or one that does not verify under
+    /// `invreq_payer_id`. Knocked out: accepted unsigned.
+    InvreqSignature => "invoice-request/signature", "bolt12/static-invoice/server/invreq-signature";
+
     // BOLT 2 (draft): update_add_htlc and revoke_and_ack.
     /// An `update_add_htlc` of another message type.
     HtlcMessageType => "update-add-htlc/type", "bolt2/hold-htlc/receiving-node/update-add-htlc-format";
@@ -260,6 +271,10 @@ rules! {
     /// LSP: a release that found its next hop disconnected is forwarded
     /// when the peer reconnects. Knocked out: dropped.
     LspForwardOnReconnection => "lsp/forward-on-reconnection", "bolt2/release/holding-node/forward-on-release";
+    /// LSP: an HTLC whose onion payload carries an even record it does
+    /// not know is failed back with `invalid_onion_payload`, held or not.
+    /// Knocked out: the record is ignored like an odd one.
+    LspBadOnionPayload => "lsp/bad-onion-payload", "bolt2/hold-htlc/receiving-node/bad-onion-payload";
     /// LSP: a `release_held_htlc` over a path it did not create (no
     /// `path_id` of its own) is answered as if it had sent no
     /// `held_htlc_available`. Knocked out: the HTLC the path's context
@@ -471,6 +486,7 @@ pub const SCENARIO: &[Rule] = &[
     Rule::LspFailUnsupportedHold,
     Rule::LspForwardOnReconnection,
     Rule::LspReleaseOverOwnPath,
+    Rule::LspBadOnionPayload,
     Rule::PayerHoldNeedsPeerFeature,
     Rule::PayerTwoHeldHtlcAvailable,
     Rule::PayerUniqueReplyPaths,

@@ -60,6 +60,12 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             req::HOLD_NO_FORWARD,
         ),
         (
+            Rule::LspBadOnionPayload,
+            &["lsp-fails-back-held-htlc-with-unknown-even-payload-record"],
+            Level::Must,
+            req::BAD_ONION_PAYLOAD,
+        ),
+        (
             Rule::LspReleaseOverOwnPath,
             &["lsp-forged-release-over-foreign-path-ignored"],
             Level::Must,

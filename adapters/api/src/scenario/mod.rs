@@ -342,9 +342,10 @@ pub struct Payload {
     /// `invoice_request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_request: Option<InvoiceRequestSpec>,
-    /// Further records of the final payload, besides the fields above and
-    /// BOLT 4's own (`encrypted_recipient_data`, `current_path_key`,
-    /// `total_amount_msat`), in type order.
+    /// Further records of the payload, besides the fields above and BOLT
+    /// 4's own (`short_channel_id`, `encrypted_recipient_data`,
+    /// `current_path_key`, `total_amount_msat`), in type order: records the
+    /// role under test does not know.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_records: Vec<crate::invoice::TlvRecord>,
 }
@@ -365,6 +366,8 @@ pub enum FailureCode {
     InvalidOnionBlinding,
     /// `unknown_next_peer`.
     UnknownNextPeer,
+    /// `invalid_onion_payload`.
+    InvalidOnionPayload,
     /// The downstream failure, relayed back unchanged (the forwarding node
     /// cannot read it).
     Relayed,

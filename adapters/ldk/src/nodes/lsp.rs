@@ -106,6 +106,11 @@ fn check_supported(s: &sc::Scenario) -> Result<(), ScenarioError> {
                     ));
                 }
                 next_htlc += 1;
+                if !payload.other_records.is_empty() {
+                    return unsupported(format!(
+                        "step {i}: records of the scenario's choosing in the LSP's onion payload; the real payer writes a forwarding hop's payload itself (LDK's custom TLVs reach the final node only)"
+                    ));
+                }
                 if payload.next_hop != Some(sc::Role::InvoiceServer) {
                     return unsupported(format!(
                         "step {i}: next hop {:?}; the real LSP forwards to the invoice server",
@@ -465,6 +470,7 @@ fn code(c: Option<u16>) -> sc::FailureCode {
         Some(0x400f) => sc::FailureCode::IncorrectOrUnknownPaymentDetails,
         Some(0xc018) => sc::FailureCode::InvalidOnionBlinding,
         Some(0x400a) => sc::FailureCode::UnknownNextPeer,
+        Some(0x4016) => sc::FailureCode::InvalidOnionPayload,
         _ => sc::FailureCode::Other,
     }
 }

@@ -424,6 +424,7 @@ fn code(c: u16) -> sc::FailureCode {
         0x400f => sc::FailureCode::IncorrectOrUnknownPaymentDetails,
         0xc018 => sc::FailureCode::InvalidOnionBlinding,
         0x400a => sc::FailureCode::UnknownNextPeer,
+        0x4016 => sc::FailureCode::InvalidOnionPayload,
         _ => sc::FailureCode::Other,
     }
 }

@@ -18,6 +18,12 @@
 //! - a node that does not advertise `option_htlc_hold` fails a `hold_htlc`
 //!   HTLC back with `temporary_node_failure` (as LDK 0.2 does);
 //! - a released HTLC whose next hop is disconnected is forwarded on reconnection.
+//!
+//! BOLT 2's onion rule is followed too: a payload with an even record this
+//! node does not know (any even record in [`Payload::other_records`]) is
+//! failed back with `invalid_onion_payload` once committed, never held.
+//!
+//! [`Payload::other_records`]: asyncpay_adapter::scenario::Payload::other_records
 
 use super::{Arrived, Machine, World, FAIL_BACK_BUFFER_BLOCKS, RELEASE_PATHS_PER_HTLC};
 use crate::rules::{knocked_out, past_bound, Rule};
@@ -46,6 +52,15 @@ struct Incoming {
     outgoing_cltv: u32,
     state: HtlcState,
     release_requested: bool,
+    /// The payload carries an unknown even record.
+    bad_payload: bool,
+}
+
+impl Incoming {
+    /// Whether the payload is refused (BOLT 2's bad-onion rule).
+    fn payload_refused(&self) -> bool {
+        self.bad_payload && !knocked_out(Rule::LspBadOnionPayload)
+    }
 }
 
 /// The holding node's state.
@@ -95,8 +110,11 @@ impl Lsp {
                 continue;
             }
             h.state = HtlcState::Signed;
-            let wants_paths = (h.hold && self.supports_hold && !knocked_out(Rule::LspReleasePaths))
-                || knocked_out(Rule::LspReleasePathsOnlyHeld);
+            // An HTLC whose payload is refused will be failed, not held.
+            let holdable = h.hold && !h.payload_refused();
+            let wants_paths =
+                (holdable && self.supports_hold && !knocked_out(Rule::LspReleasePaths))
+                    || knocked_out(Rule::LspReleasePathsOnlyHeld);
             if wants_paths {
                 for k in 0..RELEASE_PATHS_PER_HTLC {
                     let pid = format!("lsp-release-{id}-{k}");
@@ -124,7 +142,9 @@ impl Lsp {
             };
             h.state = HtlcState::Committed;
             let (hold, released) = (h.hold, h.release_requested);
-            if !hold || released || knocked_out(Rule::LspHoldUntilRelease) {
+            if h.payload_refused() {
+                self.fail(id, FailureCode::InvalidOnionPayload, out);
+            } else if !hold || released || knocked_out(Rule::LspHoldUntilRelease) {
                 self.forward(id, w, out);
             } else if !self.supports_hold && !knocked_out(Rule::LspFailUnsupportedHold) {
                 self.fail(id, FailureCode::TemporaryNodeFailure, out);
@@ -211,6 +231,7 @@ impl Machine for Lsp {
                         outgoing_cltv: payload.outgoing_cltv_value,
                         state: HtlcState::Added,
                         release_requested: false,
+                        bad_payload: payload.other_records.iter().any(|r| r.tlv_type % 2 == 0),
                     },
                 );
                 if *irrevocably_committed {

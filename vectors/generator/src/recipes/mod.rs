@@ -6,6 +6,7 @@ pub mod experimental_counterparty;
 pub mod experimental_release_secret;
 pub mod fuzz_findings;
 pub mod hold_htlc;
+pub mod invoice_request;
 pub mod invoice_writer;
 pub mod offers;
 pub mod onion_messages;
@@ -36,6 +37,10 @@ pub const AREAS: &[Area] = &[
     Area {
         name: "static_invoice",
         generate: static_invoice::generate,
+    },
+    Area {
+        name: invoice_request::AREA,
+        generate: invoice_request::generate,
     },
     Area {
         name: hold_htlc::AREA,

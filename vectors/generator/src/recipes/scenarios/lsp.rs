@@ -373,5 +373,37 @@ pub(super) fn lsp_cases() -> Vec<Case> {
         "nothing happens while it is away, and the HTLC is forwarded once when it is back",
         lsp(s),
     ));
+    let mut bad = add(0, true);
+    if let Step::Event(Event::UpdateAddHtlc { payload, .. }) = &mut bad {
+        payload.other_records.push(TlvRecord {
+            tlv_type: 65536,
+            hex: "01".into(),
+        });
+    }
+    v.push(case(
+        "lsp-fails-back-held-htlc-with-unknown-even-payload-record",
+        "a holding LSP advertising option_htlc_hold",
+        "an HTLC with hold_htlc arrives whose onion payload for the LSP carries an even record of type 65536, which no BOLT defines, and is committed",
+        "the HTLC is failed back with invalid_onion_payload and never held for a release or forwarded",
+        lsp(vec![
+            must(must_not(vec![forwarded(0)], None), &[req::BAD_ONION_PAYLOAD, req::HOLD_NO_FORWARD]),
+            bad,
+            commitment_signed(Role::Payer),
+            expect(
+                Level::Choice,
+                Check::RevokeAndAckWithoutReleasePaths { count: once() },
+                &[req::RAA_SENDER_RELEASE_PATHS],
+                "The draft asks for release paths for an HTLC with hold_htlc; it is silent on one the node will fail. Choice: none, since no release can apply to it.",
+            ),
+            revoke_and_ack(Role::Payer, &[]),
+            expect(
+                Level::Must,
+                failed_back(0, Some(vec![FailureCode::InvalidOnionPayload])),
+                &[req::BAD_ONION_PAYLOAD],
+                "BOLT 2: a payload that contains unknown even types MUST be answered with an error as detailed in Failure Messages; BOLT 4's is invalid_onion_payload. The hold_htlc TLV does not change that: the HTLC is not one the LSP can hold.",
+            ),
+            nothing(&[req::BAD_ONION_PAYLOAD]),
+        ]),
+    ));
     v
 }

@@ -68,6 +68,8 @@ pub mod req {
     /// BOLT 2 (inherited): no outgoing HTLC until the incoming one is irrevocably committed.
     pub const FORWARD_AFTER_COMMIT: &str =
         "bolt2/forwarding/holding-node/no-forward-before-irrevocably-committed";
+    /// `update_add_htlc` receiver: a payload with an unknown even type MUST be answered with an error.
+    pub const BAD_ONION_PAYLOAD: &str = "bolt2/hold-htlc/receiving-node/bad-onion-payload";
     /// BOLT 2 (inherited): fail the incoming HTLC at its expiry or when the outgoing delta no longer fits.
     pub const FAIL_AT_EXPIRY: &str = "bolt2/forwarding/holding-node/fail-incoming-at-expiry";
     /// BOLT 2 (inherited): a node SHOULD remove an HTLC as soon as it can; here, the incoming
