@@ -1,5 +1,6 @@
 //! The registry of adapters behind the `asyncpay` command: the built-in
-//! ones, each a cargo feature of this crate (`ldk`, on by default; the
+//! ones, each a cargo feature of this crate (`ldk`, on by default, and
+//! `ldk-0.3`; the
 //! reference model is always built in), and the external ones, run over the
 //! process protocol (`asyncpay-exec`): those the repository lists in
 //! `adapters/external.json` and those given with `--exec NAME=COMMAND`.
@@ -24,6 +25,8 @@ pub fn builtin_adapters() -> Vec<Arc<dyn Adapter>> {
     let mut v: Vec<Arc<dyn Adapter>> = vec![Arc::new(asyncpay_reference::ReferenceAdapter)];
     #[cfg(feature = "ldk")]
     v.push(Arc::new(asyncpay_ldk::LdkAdapter));
+    #[cfg(feature = "ldk-0.3")]
+    v.push(Arc::new(asyncpay_ldk_0_3::LdkAdapter));
     v
 }
 

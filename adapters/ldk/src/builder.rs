@@ -9,16 +9,16 @@
 //! so they are deterministic too.
 
 use crate::paths::{message_path_view, payinfo_view, payment_path_view};
+use crate::release::{self, PaymentReceive};
 use lightning::bitcoin::constants::ChainHash;
 use lightning::bitcoin::hashes::{sha256, Hash, HashEngine};
 use lightning::bitcoin::secp256k1::{PublicKey, Secp256k1, SecretKey};
 use lightning::bitcoin::{Network, WPubkeyHash};
 use lightning::blinded_path::message::{
-    AsyncPaymentsContext, BlindedMessagePath, MessageContext, MessageForwardNode, OffersContext,
+    AsyncPaymentsContext, BlindedMessagePath, MessageContext, MessageForwardNode,
 };
 use lightning::blinded_path::payment::{
-    AsyncBolt12OfferContext, BlindedPaymentPath, ForwardTlvs, PaymentConstraints, PaymentContext,
-    PaymentForwardNode, PaymentRelay, UnauthenticatedReceiveTlvs,
+    BlindedPaymentPath, ForwardTlvs, PaymentConstraints, PaymentForwardNode, PaymentRelay,
 };
 use lightning::ln::inbound_payment::ExpandedKey;
 use lightning::offers::merkle::TaggedHash;
@@ -163,12 +163,13 @@ fn message_path(
     context: MessageContext,
 ) -> BlindedMessagePath {
     let secp = Secp256k1::new();
-    BlindedMessagePath::new(
+    release::message_path(
         &[MessageForwardNode {
             node_id: lsp,
             short_channel_id: scid,
         }],
         pk(&RECIPIENT_SECRET),
+        0,
         ReceiveAuthKey(RECEIVE_AUTH_KEY),
         context,
         entropy,
@@ -187,14 +188,13 @@ fn payment_path(
         max_cltv_expiry: 1_000_000,
         htlc_minimum_msat: 1,
     };
-    let receive = UnauthenticatedReceiveTlvs {
-        payment_secret: PaymentSecret(PAYMENT_SECRET),
-        payment_constraints: constraints.clone(),
-        payment_context: PaymentContext::AsyncBolt12Offer(AsyncBolt12OfferContext {
-            offer_nonce: nonce,
-        }),
-    }
-    .authenticate(nonce, expanded_key);
+    // `PaymentConstraints` is `Copy` in 0.3 only.
+    #[allow(clippy::clone_on_copy)]
+    let receive = PaymentReceive {
+        secret: PaymentSecret(PAYMENT_SECRET),
+        constraints: constraints.clone(),
+        context: release::async_offer_payment_context(nonce),
+    };
     let (lsp_secret, scid) = LSPS[index % 2];
     let lsp = pk(&lsp_secret);
     let hop = PaymentForwardNode {
@@ -212,10 +212,12 @@ fn payment_path(
         node_id: lsp,
         htlc_maximum_msat: 1_000_000_000,
     };
-    BlindedPaymentPath::new(
+    release::payment_path(
         &[hop],
         pk(&RECIPIENT_SECRET),
+        ReceiveAuthKey(RECEIVE_AUTH_KEY),
         receive,
+        (nonce, expanded_key),
         1_000_000_000,
         18,
         entropy,
@@ -235,7 +237,7 @@ fn build_offer(
         entropy,
         pk(&LSP_SECRET),
         None,
-        MessageContext::Offers(OffersContext::InvoiceRequest { nonce }),
+        MessageContext::Offers(release::invoice_request_context(nonce)),
     );
     let mut b =
         OfferBuilder::deriving_signing_pubkey(pk(&RECIPIENT_SECRET), expanded_key, nonce, &secp)
@@ -328,7 +330,7 @@ fn invoice_builder<'a>(v: &Variant, p: &'a Prepared) -> StaticInvoiceBuilder<'a>
 /// The key LDK signs a variant's invoice with (the issuer signing key it derives from
 /// the ExpandedKey, the nonce and the offer), as `StaticInvoiceBuilder::build` hands it
 /// out. Tests use it to re-sign altered invoices.
-#[cfg(test)]
+#[cfg(all(test, not(ldk_0_3)))]
 pub(crate) fn signing_keypair(name: &str) -> lightning::bitcoin::secp256k1::Keypair {
     let v = variants()
         .into_iter()
@@ -409,7 +411,7 @@ fn built_values(invoice: &StaticInvoice, merkle_root: &[u8; 32]) -> Value {
         "offer_paths": invoice.offer_message_paths().iter().map(message_path_view).collect::<Vec<_>>(),
         "payment_paths": invoice.payment_paths().iter().map(payment_path_view).collect::<Vec<_>>(),
         "blindedpay": invoice.payment_paths().iter().map(|p| payinfo_view(&p.payinfo)).collect::<Vec<_>>(),
-        "message_paths": invoice.message_paths().iter().map(message_path_view).collect::<Vec<_>>(),
+        "message_paths": release::held_htlc_available_paths(invoice).iter().map(message_path_view).collect::<Vec<_>>(),
         "merkle_root": hex::encode(merkle_root),
         "signature": hex::encode(invoice.signature().as_ref()),
     })

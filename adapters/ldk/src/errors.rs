@@ -178,6 +178,10 @@ fn parse_error_class(e: &Bolt12ParseError) -> ReasonClass {
         Bolt12ParseError::InvalidContinuation
         | Bolt12ParseError::InvalidLeadingWhitespace
         | Bolt12ParseError::Bech32(_) => ReasonClass::Bech32,
+        // 0.3 checks BIP-173 padding of the bech32 data (offers/parse.rs:153
+        // in 0.3.0-rc3).
+        #[cfg(ldk_0_3)]
+        Bolt12ParseError::InvalidPadding(_) => ReasonClass::Bech32,
         Bolt12ParseError::InvalidBech32Hrp => ReasonClass::WrongHrp,
         Bolt12ParseError::Decode(d) => decode_error_class(d),
         Bolt12ParseError::InvalidSemantics(s) => semantic_error_class(s),

@@ -38,6 +38,11 @@ pub(crate) const UPDATE_ADD_HTLC_TYPE: u16 = 128;
 pub(crate) const REVOKE_AND_ACK_TYPE: u16 = 133;
 /// LDK's `skimmed_fee_msat` TLV in `update_add_htlc` (ln/msgs.rs:3367).
 const SKIMMED_FEE_TLV: u64 = 65537;
+/// LDK 0.3's `accountable` TLV in `update_add_htlc` (ln/msgs.rs:3565 in
+/// 0.3.0-rc3): one byte, written 7 for true and 0 for false, read as true
+/// only when 7 (ln/msgs.rs:764-782).
+#[cfg(ldk_0_3)]
+const ACCOUNTABLE_TLV: u64 = 106823;
 /// The `htlc_id` LDK's writer is given for a release path in the draft's
 /// layout, which names none (see [`encode_revoke_and_ack`]).
 pub(crate) const DRAFT_LAYOUT_HTLC_ID: u64 = 0;
@@ -101,6 +106,24 @@ pub(crate) fn decode_update_add(hex_in: &str) -> Outcome {
             Ok(m) => m,
             Err(o) => return o,
         };
+    #[cfg_attr(not(ldk_0_3), allow(unused_mut))]
+    let mut unknown: Vec<TlvRecord> = msg
+        .skimmed_fee_msat
+        .map(|fee| TlvRecord {
+            tlv_type: SKIMMED_FEE_TLV,
+            hex: hex::encode(fee.to_be_bytes()),
+        })
+        .into_iter()
+        .collect();
+    // LDK 0.3 decodes `accountable` into a field the view has no place for:
+    // shown as record 106823 with LDK's re-encoding of it.
+    #[cfg(ldk_0_3)]
+    if let Some(a) = msg.accountable {
+        unknown.push(TlvRecord {
+            tlv_type: ACCOUNTABLE_TLV,
+            hex: if a { "07" } else { "00" }.into(),
+        });
+    }
     let view = UpdateAddHtlcView {
         channel_id: hex::encode(msg.channel_id.0),
         id: msg.htlc_id,
@@ -112,14 +135,7 @@ pub(crate) fn decode_update_add(hex_in: &str) -> Outcome {
         onion_routing_packet: hex::encode(msg.onion_routing_packet.encode()),
         path_key: msg.blinding_point.map(|k| hex::encode(k.serialize())),
         hold_htlc: msg.hold_htlc.is_some(),
-        unknown: msg
-            .skimmed_fee_msat
-            .map(|fee| TlvRecord {
-                tlv_type: SKIMMED_FEE_TLV,
-                hex: hex::encode(fee.to_be_bytes()),
-            })
-            .into_iter()
-            .collect(),
+        unknown,
     };
     Outcome::accepted(&view)
 }
@@ -127,6 +143,8 @@ pub(crate) fn decode_update_add(hex_in: &str) -> Outcome {
 /// `update_add_htlc.encode`.
 pub(crate) fn encode_update_add(v: &UpdateAddHtlcView) -> Outcome {
     let mut skimmed_fee_msat = None;
+    #[cfg(ldk_0_3)]
+    let mut accountable = None;
     for r in &v.unknown {
         match (
             r.tlv_type,
@@ -135,6 +153,11 @@ pub(crate) fn encode_update_add(v: &UpdateAddHtlcView) -> Outcome {
                 .and_then(|b| <[u8; 8]>::try_from(b).ok()),
         ) {
             (SKIMMED_FEE_TLV, Some(b)) => skimmed_fee_msat = Some(u64::from_be_bytes(b)),
+            // The two values LDK 0.3 writes; any other byte it cannot.
+            #[cfg(ldk_0_3)]
+            (ACCOUNTABLE_TLV, _) if r.hex == "00" || r.hex == "07" => {
+                accountable = Some(r.hex == "07")
+            }
             _ => {
                 return Unsupported::UpdateAddUnknownRecord.outcome(Some(&format!(
                     "TLV {} ({} hex digits)",
@@ -169,6 +192,8 @@ pub(crate) fn encode_update_add(v: &UpdateAddHtlcView) -> Outcome {
                 Some(k) => Some(pubkey(k, "path_key")?),
             },
             hold_htlc: if v.hold_htlc { Some(()) } else { None },
+            #[cfg(ldk_0_3)]
+            accountable,
         })
     };
     match build() {

@@ -90,12 +90,13 @@ fn release_context() -> AsyncPaymentsContext {
 /// The holder's release reply path, as LDK builds it: hop A -> holder, the
 /// holder's context authenticated with its receive key.
 fn ldk_release_path() -> BlindedMessagePath {
-    BlindedMessagePath::new(
+    crate::release::message_path(
         &[MessageForwardNode {
             node_id: node(HOP_A),
             short_channel_id: None,
         }],
         node(HOLDER),
+        0,
         ReceiveAuthKey(HOLDER_AUTH_KEY),
         MessageContext::AsyncPayments(release_context()),
         &Fixed([0x13; 32]),

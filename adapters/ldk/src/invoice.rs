@@ -3,6 +3,7 @@
 use crate::errors;
 use crate::paths::{message_path_view, payinfo_view, payment_path_view};
 use crate::records::{self, Record};
+use crate::release;
 use asyncpay_adapter::invoice::{
     DecodeStaticInvoice, DerivedInvoiceValues, InvoiceFields, OfferFields, StaticInvoiceView,
     TlvRecord,
@@ -181,8 +182,7 @@ fn view(invoice: &StaticInvoice) -> Result<StaticInvoiceView, String> {
             .map(|_| be_hex(invoice.invoice_features().le_flags())),
         node_id: Some(hex::encode(invoice.signing_pubkey().serialize())),
         message_paths: Some(
-            invoice
-                .message_paths()
+            release::held_htlc_available_paths(invoice)
                 .iter()
                 .map(message_path_view)
                 .collect(),

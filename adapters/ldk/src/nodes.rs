@@ -71,7 +71,7 @@ mod payer;
 mod quiet;
 mod recipient;
 mod server;
-#[cfg(test)]
+#[cfg(all(test, not(ldk_0_3)))]
 mod tests;
 
 pub use net::tamper::{RebuiltRelease, Reseal};

@@ -44,7 +44,7 @@ pub(crate) enum Unsupported {
 
 impl Unsupported {
     /// Every reason, in the order of the crate documentation.
-    #[cfg(test)]
+    #[cfg(all(test, not(ldk_0_3)))]
     pub(crate) const ALL: [Unsupported; 13] = [
         Unsupported::StaticInvoiceEncode,
         Unsupported::BlindedPathBuild,

@@ -234,7 +234,7 @@ fn tempfile() -> std::io::Result<File> {
     Ok(file)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(ldk_0_3)))]
 mod tests {
     use super::{is_ldk_line, split_ldk};
 

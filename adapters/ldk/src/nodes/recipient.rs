@@ -429,7 +429,7 @@ fn code(c: u16) -> sc::FailureCode {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(ldk_0_3)))]
 mod tests {
     use super::super::tests::run_vector_scenarios;
 

@@ -196,7 +196,7 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
     r.map_err(ScenarioError::Driver)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(ldk_0_3)))]
 mod tests {
     use super::super::tests::run_vector_scenarios;
     use super::*;

@@ -10,6 +10,7 @@
 //! read by the scenario mapping (`nodes/payer.rs`).
 
 use super::{hex32, step_err, AsyncNet, Captured, DriverError, NodeRole, OmKind, Peeled};
+use crate::release;
 
 use lightning::bitcoin::hashes::{sha256, Hash, HashEngine};
 use lightning::bitcoin::secp256k1::{PublicKey, Scalar};
@@ -126,8 +127,7 @@ impl AsyncNet<'_, '_> {
                 self.payer_io.invoice_requests.push(ir.encode());
             }
             OffersMessage::StaticInvoice(inv) if last == Some(0) => {
-                let intros = inv
-                    .message_paths()
+                let intros = release::held_htlc_available_paths(inv)
                     .iter()
                     .map(|mp| match mp.introduction_node() {
                         IntroductionNode::NodeId(pk) => self.idx_of(pk).map(NodeRole::from_idx),
@@ -262,7 +262,7 @@ impl AsyncNet<'_, '_> {
     /// `context`, three dummy hops.
     fn lsp_release_path(&self, context: &AsyncPaymentsContext) -> BlindedMessagePath {
         let lsp = &self.nodes[1];
-        BlindedMessagePath::new_with_dummy_hops(
+        release::message_path(
             &[],
             self.ids[1],
             RELEASE_PATH_DUMMY_HOPS,
@@ -423,6 +423,8 @@ impl AsyncNet<'_, '_> {
                         skimmed_fee_msat: None,
                         onion_routing_packet: onion_packet,
                         blinding_point,
+                        #[cfg(ldk_0_3)]
+                        accountable: msg.accountable,
                         hold_htlc: None,
                     };
                     at = next;
@@ -634,7 +636,7 @@ impl AsyncNet<'_, '_> {
         let inv = StaticInvoiceBuilder::for_offer_using_derived_keys(
             &offer,
             real_inv.payment_paths().to_vec(),
-            real_inv.message_paths().to_vec(),
+            release::held_htlc_available_paths(&real_inv).to_vec(),
             created_at,
             &expanded_key,
             nonce,

@@ -21,11 +21,10 @@
 
 use super::{step_err, AsyncNet, DriverError, NodeRole};
 
+use crate::release;
 use lightning::blinded_path::message::{AsyncPaymentsContext, BlindedMessagePath, MessageContext};
 use lightning::blinded_path::IntroductionNode;
-use lightning::ln::channelmanager::{
-    InterceptId, PaymentId, RecipientOnionFields, MIN_FINAL_CLTV_EXPIRY_DELTA,
-};
+use lightning::ln::channelmanager::{InterceptId, PaymentId, MIN_FINAL_CLTV_EXPIRY_DELTA};
 use lightning::ln::msgs::{BaseMessageHandler, MessageSendEvent, OnionMessageHandler};
 use lightning::offers::invoice_request::InvoiceRequest;
 use lightning::offers::nonce::Nonce;
@@ -241,8 +240,14 @@ impl AsyncNet<'_, '_> {
         // the route's parameters, which must name it; send_payment lowers
         // max_path_length to what its onion fits (onion_utils.rs:688) and
         // the fixed route must carry exactly the parameters requested.
+        // 0.3 also checks, under _test_utils, that the route's unblinded
+        // hops fit max_path_length (routing/router.rs:755-763 in 0.3.0-rc3).
+        #[cfg(ldk_0_3)]
+        let max_path_length = u8::try_from(route.paths[0].hops.len()).unwrap_or(u8::MAX);
+        #[cfg(not(ldk_0_3))]
+        let max_path_length = 1;
         if let Some(rp) = route.route_params.as_mut() {
-            rp.payment_params.max_path_length = 1;
+            rp.payment_params.max_path_length = max_path_length;
             rp.final_value_msat = p.amount_msat;
         }
         let path = route.paths[0].clone();
@@ -257,12 +262,11 @@ impl AsyncNet<'_, '_> {
             .map_err(|e| DriverError::Step(format!("session key: {e}")))?;
         let payment_hash = PaymentHash(p.payment_hash);
         let keysend = p.keysend_preimage.map(PaymentPreimage);
-        let fields = RecipientOnionFields::spontaneous_empty()
-            .with_custom_tlvs(p.custom_tlvs.clone())
-            .map_err(|()| {
+        let fields =
+            release::spontaneous_fields(p.amount_msat, p.custom_tlvs.clone()).map_err(|()| {
                 DriverError::Step("custom TLVs LDK refuses (below 2^16 or out of order)".into())
             })?;
-        let (onion, htlc_msat, htlc_cltv) = lightning::ln::create_payment_onion(
+        let (onion, htlc_msat, htlc_cltv) = release::create_payment_onion(
             &self.secp,
             &path,
             &session_priv,
@@ -283,7 +287,7 @@ impl AsyncNet<'_, '_> {
         let sent = payer.node.send_payment_with_route(
             route,
             payment_hash,
-            RecipientOnionFields::spontaneous_empty(),
+            release::spontaneous_fields(p.amount_msat, Vec::new()).expect("no custom TLVs"),
             payment_id,
         );
         *payer.keys_manager.override_random_bytes.lock().unwrap() = None;
@@ -337,7 +341,7 @@ impl AsyncNet<'_, '_> {
     /// The message paths of the recipient's static invoice for its offer.
     pub fn recipient_message_paths(&self) -> Vec<BlindedMessagePath> {
         self.offer_static_invoice()
-            .map(|i| i.message_paths().to_vec())
+            .map(|i| release::held_htlc_available_paths(&i).to_vec())
             .unwrap_or_default()
     }
 
@@ -352,9 +356,10 @@ impl AsyncNet<'_, '_> {
             prev_outbound_scid_alias: 0,
             htlc_id: u64::from(tag),
         };
-        BlindedMessagePath::new(
+        release::message_path(
             &[],
             self.ids[1],
+            0,
             lsp.keys_manager.get_receive_auth_key(),
             MessageContext::AsyncPayments(context),
             lsp.keys_manager,
@@ -455,7 +460,7 @@ impl AsyncNet<'_, '_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(ldk_0_3)))]
 mod tests {
     use super::super::super::{run_network, NetConfig, TraceEntry};
     use super::*;
@@ -627,7 +632,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(ldk_0_3)))]
 mod held_tests {
     use super::super::super::{run_network, HeldHtlcCapture, NetConfig, ReleaseCapture};
 

@@ -23,7 +23,8 @@
 //! stash until the peer connects): it is reported as sent.
 
 use super::{pair, step_err, AsyncNet, DriverError, NodeRole, OmKind, TraceEntry};
-use lightning::blinded_path::message::{BlindedMessagePath, MessageContext, OffersContext};
+use crate::release;
+use lightning::blinded_path::message::{BlindedMessagePath, MessageContext};
 use lightning::blinded_path::{IntroductionNode, NodeIdLookUp};
 use lightning::ln::channelmanager::PaymentId;
 use lightning::ln::msgs::OnionMessage;
@@ -177,11 +178,12 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             .and_then(|b| b.amount_msats(amount_msat))
             .and_then(|b| b.build_and_sign())
             .map_err(|e| DriverError::Step(format!("invoice_request: {e:?}")))?;
-        let reply_path = BlindedMessagePath::new(
+        let reply_path = release::message_path(
             &[],
             self.ids[0],
+            0,
             payer.keys_manager.get_receive_auth_key(),
-            MessageContext::Offers(OffersContext::OutboundPayment { payment_id, nonce }),
+            MessageContext::Offers(release::outbound_payment_context(payment_id, nonce)),
             payer.keys_manager,
             &self.secp,
         );
@@ -333,7 +335,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(ldk_0_3)))]
 mod tests {
     use super::*;
     use crate::nodes::{run_network, NetConfig};
