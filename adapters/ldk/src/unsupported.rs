@@ -172,7 +172,22 @@ impl Unsupported {
 
     /// The answer: the reason, then `detail` (what in the input needs it), if any.
     pub(crate) fn outcome(self, detail: Option<&str>) -> Outcome {
+        #[cfg(not(ldk_0_3))]
         let mut reason = format!("[{}] {}", self.name(), self.reason());
+        // The same API facts hold in 0.3.0-rc3 (its run reaches each of
+        // these answers); the lines cited are 0.2.7's. 0.3's UpdateAddHTLC
+        // also has `accountable` (106823, ln/msgs.rs:3565 in 0.3.0-rc3).
+        #[cfg(ldk_0_3)]
+        let mut reason = {
+            let text = self.reason().replace("LDK 0.2.7", "LDK 0.3.0-rc3").replace(
+                "and 75537 hold_htlc (ln/msgs.rs:3358-3371)",
+                "75537 hold_htlc and 106823 accountable (ln/msgs.rs:3552-3566 in 0.3.0-rc3)",
+            );
+            format!(
+                "[{}] {text} (source lines as in lightning-0.2.7, unless marked 0.3.0-rc3)",
+                self.name()
+            )
+        };
         if let Some(d) = detail {
             reason.push_str(": ");
             reason.push_str(d);

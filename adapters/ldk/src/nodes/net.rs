@@ -44,6 +44,9 @@ use std::convert::Infallible;
 
 /// Most pump rounds in one settle; more means the network oscillates.
 const MAX_ROUNDS: usize = 500;
+/// Passes of HTLC processing after a round that moved nothing (see
+/// `AsyncNet::settle`).
+const EXTRA_PASSES: usize = 3;
 
 /// The four nodes of the flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1207,12 +1210,17 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                 // `process_pending_htlc_forwards` (0.3 does so,
                 // ln/channelmanager.rs:11249 in 0.3.0-rc3): one more pass
                 // over the nodes, and the network has settled only if it
-                // moves nothing.
-                for n in &self.nodes {
-                    n.node.process_pending_htlc_forwards();
+                // moves nothing (a few passes: a pass can queue more).
+                for _ in 0..EXTRA_PASSES {
+                    for n in &self.nodes {
+                        n.node.process_pending_htlc_forwards();
+                    }
+                    progress |= self.pump_channel_messages();
+                    progress |= self.pump_events();
+                    if progress {
+                        break;
+                    }
                 }
-                progress |= self.pump_channel_messages();
-                progress |= self.pump_events();
                 if !progress {
                     return Ok(());
                 }

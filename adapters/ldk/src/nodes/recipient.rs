@@ -203,18 +203,56 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                 let from = net.observations().trace.len();
                 let releases = net.release_first_path_keys().len();
                 m.event(net, ev)?;
+                // The HTLC must reach the recipient for its answer to be
+                // observed; a forwarding node that refuses it first (LDK
+                // 0.3's invoice server checks the blinded forward hop's
+                // max_cltv_expiry, which LDK sets no looser than the
+                // recipient's) leaves the recipient untested.
+                if let sc::Event::UpdateAddHtlc { payment_hash, .. } = ev {
+                    if let Some(reason) = htlc_not_delivered(net, from, payment_hash) {
+                        return Ok(Err(format!("step {i}: {reason}")));
+                    }
+                }
                 let actions = m.actions(net, from, releases);
                 if !actions.is_empty() {
                     trace.push(sc::TraceEntry { step: i, actions });
                 }
             }
         }
-        Ok(sc::TraceView {
+        Ok(Ok(sc::TraceView {
             trace,
             wire: super::wire_log(net),
-        })
+        }))
     });
-    r.map_err(ScenarioError::Driver)
+    match r {
+        Ok(Ok(view)) => Ok(view),
+        Ok(Err(reason)) => unsupported(reason),
+        Err(e) => Err(ScenarioError::Driver(e)),
+    }
+}
+
+/// Why the HTLC with `payment_hash` did not reach the recipient after
+/// observation `from`, if it did not: the node that failed it, and how.
+fn htlc_not_delivered(net: &AsyncNet<'_, '_>, from: usize, payment_hash: &str) -> Option<String> {
+    let hash = hex32(payment_hash)?;
+    let trace = &net.observations().trace[from..];
+    let delivered = trace.iter().any(|e| {
+        matches!(e, TraceEntry::UpdateAdd { to: NodeRole::Recipient, payment_hash: h, .. } if *h == hash)
+    });
+    if delivered {
+        return None;
+    }
+    let failed = trace.iter().find_map(|e| match e {
+        TraceEntry::HtlcHandlingFailed {
+            node,
+            failure_type,
+            reason,
+        } => Some(format!("{node:?} failed it ({failure_type}, {reason})")),
+        _ => None,
+    })?;
+    Some(format!(
+        "the HTLC never reached the recipient: the real {failed} before the role under test saw it"
+    ))
 }
 
 struct Mapper<'s> {

@@ -241,13 +241,19 @@ impl AsyncNet<'_, '_> {
         // max_path_length to what its onion fits (onion_utils.rs:688) and
         // the fixed route must carry exactly the parameters requested.
         // 0.3 also checks, under _test_utils, that the route's unblinded
-        // hops fit max_path_length (routing/router.rs:755-763 in 0.3.0-rc3).
+        // hops fit max_path_length and its CLTV max_total_cltv_expiry_delta
+        // (routing/router.rs:745-763 in 0.3.0-rc3): the crafted route's are
+        // what the scenario asks for, so the parameters say so.
         #[cfg(ldk_0_3)]
         let max_path_length = u8::try_from(route.paths[0].hops.len()).unwrap_or(u8::MAX);
         #[cfg(not(ldk_0_3))]
         let max_path_length = 1;
         if let Some(rp) = route.route_params.as_mut() {
             rp.payment_params.max_path_length = max_path_length;
+            #[cfg(ldk_0_3)]
+            {
+                rp.payment_params.max_total_cltv_expiry_delta = u32::MAX;
+            }
             rp.final_value_msat = p.amount_msat;
         }
         let path = route.paths[0].clone();
