@@ -162,6 +162,12 @@ struct FuzzArgs {
     /// Exit non-zero if a new divergence was found.
     #[arg(long)]
     fail_on_new: bool,
+    /// Compare against this adapter instead of the reference (e.g.
+    /// `--baseline ldk --adapter ldk-0.3`, one release against another):
+    /// every difference is reported as new, none explained by an
+    /// expected-failures entry or as a legitimate difference.
+    #[arg(long, value_name = "NAME")]
+    baseline: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -529,8 +535,22 @@ fn fuzz(args: FuzzArgs) -> ExitCode {
         Ok(a) => a,
         Err(code) => return code,
     };
+    let baseline: Arc<dyn asyncpay_adapter::Adapter> = match &args.baseline {
+        None => Arc::new(asyncpay_reference::ReferenceAdapter),
+        Some(name) => {
+            match adapters_of(&root, std::slice::from_ref(name), &[], args.exec_timeout) {
+                Ok(mut a) if a.len() == 1 => a.remove(0),
+                Ok(_) => {
+                    eprintln!("error: --baseline {name}: not one adapter");
+                    return ExitCode::from(2);
+                }
+                Err(code) => return code,
+            }
+        }
+    };
     let adapters: Vec<_> = adapters
         .into_iter()
+        .filter(|a| a.name() != baseline.name())
         .filter(|a| a.name() != "reference" || args.adapters.iter().any(|n| n == "reference"))
         .collect();
     // The same lists a run reads explain the known divergences.
@@ -568,6 +588,7 @@ fn fuzz(args: FuzzArgs) -> ExitCode {
             .map(Duration::from_secs_f64),
         profiles: args.profiles,
         ops: args.ops,
+        every_difference: args.baseline.is_some(),
         ..asyncpay_fuzz::Config::default()
     };
     let bar = if std::io::stderr().is_terminal() {
@@ -580,8 +601,14 @@ fn fuzz(args: FuzzArgs) -> ExitCode {
         bar.set_message(format!("{n} inputs; {}", r.join(", ")));
         bar.tick();
     };
-    let reference = asyncpay_reference::ReferenceAdapter;
-    let report = asyncpay_fuzz::run(&suite, &reference, &adapters, &expected, &config, &progress);
+    let report = asyncpay_fuzz::run(
+        &suite,
+        baseline.as_ref(),
+        &adapters,
+        &expected,
+        &config,
+        &progress,
+    );
     bar.finish_and_clear();
     let mut ok = true;
     if let Some(dir) = &args.out {
@@ -617,6 +644,9 @@ fn fuzz(args: FuzzArgs) -> ExitCode {
             eprintln!("error: {}: cannot write: {e}", path.display());
             ok = false;
         }
+    }
+    if let Some(b) = &args.baseline {
+        println!("baseline: {b} (in the report's `reference` column); every difference is new");
     }
     print!("{}", asyncpay_fuzz::report::text(&report));
     let failed = !report.reference_broken.is_empty() || (args.fail_on_new && !report.clean());

@@ -66,6 +66,11 @@ pub struct Config {
     pub shrink_budget: usize,
     /// Examples kept per cluster (besides the minimal input).
     pub examples: usize,
+    /// Report every difference from the baseline as new: no
+    /// expected-failures entry and no legitimate difference explains any.
+    /// For a baseline that is another implementation (two releases of one,
+    /// say), where every difference is a change of behaviour.
+    pub every_difference: bool,
 }
 
 impl Default for Config {
@@ -78,6 +83,7 @@ impl Default for Config {
             ops: Vec::new(),
             shrink_budget: 400,
             examples: 3,
+            every_difference: false,
         }
     }
 }
@@ -250,6 +256,11 @@ pub fn run(
                 Comparison::Broken => {
                     counts.broken += 1;
                     (None, theirs.label())
+                }
+                Comparison::Diverges(o) if config.every_difference => {
+                    counts.new += 1;
+                    let l = their_label(&theirs, &o);
+                    (Some(o), l)
                 }
                 Comparison::Diverges(o) => {
                     if let Some(e) = known[i].explains(&seed.profile.name, input.op(), &o) {

@@ -16,6 +16,8 @@
 //! encrypted data is a fixed pattern, not an encryption (the route blinding
 //! construction has its own area).
 
+mod accountable;
+
 use asyncpay_adapter::blinding::{BlindedHopView, BlindedPathView};
 use asyncpay_adapter::features::{FeatureState, FeaturesView};
 use asyncpay_adapter::htlc::{ReleasePath, RevokeAndAckView, UpdateAddHtlcView};
@@ -540,6 +542,7 @@ fn notes(b: &mut FileBuilder, p: &Profile) {
         "Uses the number another profile assigns to the same item (the draft and LDK 0.2 differ). Under this profile the number is unknown, so its parity decides: odd is ignored, even is rejected.",
         Some("A node speaking one profile silently ignores, or refuses, the other's hold_htlc, release paths or feature bit."),
         &[R_TLV_ODD, R_TLV_EVEN, R_INIT_EVEN, R_INIT_ODD]));
+    accountable::note_for(b);
     b.note(
         "LdkSkimmedFee",
         note(
@@ -692,6 +695,8 @@ fn uah_tests(b: &mut FileBuilder, p: &Profile) {
         },
         &skimmed,
     );
+
+    accountable::tests(b, p);
 
     // The other profiles' hold_htlc type.
     for (foreign, _, _, _) in KNOWN_NUMBERS.iter().filter(|n| n.0 != hold) {
