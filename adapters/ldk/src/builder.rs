@@ -407,7 +407,7 @@ fn build_one(v: &Variant) -> (String, Vec<u8>, Value) {
 /// adapter's path functions (`crate::paths`).
 fn built_values(invoice: &StaticInvoice, merkle_root: &[u8; 32]) -> Value {
     json!({
-        "read_with": "lightning 0.2.7 accessors: StaticInvoice::offer_message_paths, payment_paths (with payinfo), message_paths, signature; UnsignedStaticInvoice as TaggedHash, merkle_root",
+        "read_with": format!("lightning {} accessors: StaticInvoice::offer_message_paths, payment_paths (with payinfo), {}, signature; UnsignedStaticInvoice as TaggedHash, merkle_root", release::LDK_VERSION, release::HELD_HTLC_AVAILABLE_PATHS_ACCESSOR),
         "offer_paths": invoice.offer_message_paths().iter().map(message_path_view).collect::<Vec<_>>(),
         "payment_paths": invoice.payment_paths().iter().map(payment_path_view).collect::<Vec<_>>(),
         "blindedpay": invoice.payment_paths().iter().map(|p| payinfo_view(&p.payinfo)).collect::<Vec<_>>(),

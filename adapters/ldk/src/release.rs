@@ -237,6 +237,13 @@ pub(crate) fn outbound_payment_context(payment_id: PaymentId, _nonce: Nonce) -> 
     return OffersContext::OutboundPaymentForOffer { payment_id };
 }
 
+/// The name of [`held_htlc_available_paths`]'s accessor in the release.
+#[cfg(not(ldk_0_3))]
+pub const HELD_HTLC_AVAILABLE_PATHS_ACCESSOR: &str = "message_paths";
+/// The name of [`held_htlc_available_paths`]'s accessor in the release.
+#[cfg(ldk_0_3)]
+pub const HELD_HTLC_AVAILABLE_PATHS_ACCESSOR: &str = "held_htlc_available_paths";
+
 /// A static invoice's message paths (TLV 236, where `held_htlc_available`
 /// goes): `message_paths` in 0.2.7, `held_htlc_available_paths` in 0.3
 /// (offers/static_invoice.rs:275).

@@ -10,7 +10,7 @@ pub mod invoice_request;
 pub mod invoice_writer;
 pub mod offers;
 pub mod onion_messages;
-#[cfg(feature = "ldk")]
+#[cfg(any(feature = "ldk", feature = "ldk-0.3"))]
 pub mod produced_by_ldk;
 pub mod reply_paths;
 pub mod scenarios;
@@ -72,8 +72,13 @@ pub const AREAS: &[Area] = &[
     },
     #[cfg(feature = "ldk")]
     Area {
-        name: produced_by_ldk::AREA,
-        generate: produced_by_ldk::generate,
+        name: produced_by_ldk::LDK_0_2.area,
+        generate: produced_by_ldk::generate_0_2,
+    },
+    #[cfg(feature = "ldk-0.3")]
+    Area {
+        name: produced_by_ldk::LDK_0_3.area,
+        generate: produced_by_ldk::generate_0_3,
     },
 ];
 
@@ -83,6 +88,8 @@ pub const AREAS: &[Area] = &[
 pub const NOT_BUILT: &[(&str, &str)] = &[
     #[cfg(not(feature = "ldk"))]
     ("produced_by_ldk", "ldk"),
+    #[cfg(not(feature = "ldk-0.3"))]
+    ("produced_by_ldk_0_3", "ldk-0.3"),
 ];
 
 /// Generate every area's file for every profile.

@@ -1,8 +1,11 @@
-//! Recipe for area `produced_by_ldk`: static invoices built by LDK's own
-//! builder, which a conforming reader must decode and validate.
+//! Recipe for areas `produced_by_ldk` (lightning 0.2.7) and
+//! `produced_by_ldk_0_3` (lightning 0.3.0-rc3): static invoices built by
+//! LDK's own builder, which a conforming reader (and the other release)
+//! must decode and validate.
 //!
-//! The bytes come from [`asyncpay_ldk::build_static_invoices_with_ldk`]:
-//! lightning 0.2.7's `StaticInvoiceBuilder::for_offer_using_derived_keys`,
+//! The bytes come from each release's `build_static_invoices_with_ldk`
+//! (the LDK adapters' module `builder`): the release's
+//! `StaticInvoiceBuilder::for_offer_using_derived_keys`,
 //! run from fixed keys, nonces, times and a deterministic entropy source.
 //! The recipe rebuilds them every time it runs, so a change in LDK (or in
 //! the fixed inputs) shows up as drift in `asyncpay vectors check`. The file
@@ -50,9 +53,34 @@ use asyncpay_harness::vectors::{note, Expected, FileBuilder, TestVector, VectorF
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-/// The area name (also the file name).
-pub const AREA: &str = "produced_by_ldk";
-/// The only profile this area applies to.
+/// One LDK release whose builder makes an area's bytes.
+pub struct Release {
+    /// The area name (also the file name).
+    pub area: &'static str,
+    /// The `lightning` crate version.
+    pub version: &'static str,
+    /// The release's builder: (name, bytes, what it was asked and built).
+    pub build: fn() -> Vec<(String, Vec<u8>, Value)>,
+}
+
+/// lightning 0.2.7's builder.
+#[cfg(feature = "ldk")]
+pub const LDK_0_2: Release = Release {
+    area: "produced_by_ldk",
+    version: asyncpay_ldk::LDK_VERSION,
+    build: asyncpay_ldk::build_static_invoices_with_ldk,
+};
+
+/// lightning 0.3.0-rc3's builder.
+#[cfg(feature = "ldk-0.3")]
+pub const LDK_0_3: Release = Release {
+    area: "produced_by_ldk_0_3",
+    version: asyncpay_ldk_0_3::LDK_VERSION,
+    build: asyncpay_ldk_0_3::build_static_invoices_with_ldk,
+};
+
+/// The only profile these areas apply to (0.2.7's and 0.3.0-rc3's numbers
+/// are the same).
 pub const PROFILE: &str = "ldk-0.2";
 /// The draft commit the requirements are read from.
 const SPEC_COMMIT: &str = super::static_invoice::SPEC_COMMIT;
@@ -70,8 +98,9 @@ const MPP_OPTIONAL_FEATURES: &str = "020000";
 // Requirement ids (vectors/requirements.json).
 const R_OFFER_CHAIN: &str = "bolt12/static-invoice/reader/offer-chain-unsupported";
 
-fn notes(b: &mut FileBuilder) {
-    b.note("Interop", note("Interop", "The bytes were produced by LDK itself: lightning 0.2.7's StaticInvoiceBuilder::for_offer_using_derived_keys, from fixed keys, nonces, times and a deterministic entropy source (adapters/ldk/src/builder.rs, build_static_invoices_with_ldk). The recipe rebuilds them every time it runs, so a change in LDK's builder shows as drift in `asyncpay vectors check`. The expected view is stated from what the builder was asked plus the values only LDK knows (paths, payinfo, Merkle root, signature), read through LDK's own accessors on the invoice it built, never by decoding the bytes with the reference. The message paths LDK builds end in a recipient hop whose encrypted_recipient_data carries LDK's non-standard Poly1305 tag (ChaCha20-Poly1305 with swapped AAD keyed by the receive_auth_key, crypto/streams.rs:62) instead of the RFC 8439 tag with empty AAD; only the recipient reads that hop, so it does not matter for decoding the invoice, but a non-LDK recipient could not have produced or verified it.", "A reader that rejects these cannot pay static invoices served for LDK recipients.", &[R_SIG, R_MSG_REQ]));
+fn notes(b: &mut FileBuilder, release: &Release) {
+    let version = release.version;
+    b.note("Interop", note("Interop", &format!("The bytes were produced by LDK itself: lightning {version}'s StaticInvoiceBuilder::for_offer_using_derived_keys, from fixed keys, nonces, times and a deterministic entropy source (adapters/ldk/src/builder.rs, build_static_invoices_with_ldk). The recipe rebuilds them every time it runs, so a change in LDK's builder shows as drift in `asyncpay vectors check`. The expected view is stated from what the builder was asked plus the values only LDK knows (paths, payinfo, Merkle root, signature), read through LDK's own accessors on the invoice it built, never by decoding the bytes with the reference. The message paths LDK builds end in a recipient hop whose encrypted_recipient_data carries LDK's non-standard Poly1305 tag (ChaCha20-Poly1305 with swapped AAD keyed by the receive_auth_key, crypto/streams.rs:62) instead of the RFC 8439 tag with empty AAD; only the recipient reads that hop, so it does not matter for decoding the invoice, but a non-LDK recipient could not have produced or verified it."), "A reader that rejects these cannot pay static invoices served for LDK recipients.", &[R_SIG, R_MSG_REQ]));
     b.note("DraftGapMessagePathCount", note("DraftGap", "gap/message-paths-writer-reader-mismatch: LDK's builder wrote exactly one static_invoice_message_paths entry (it only refuses an empty list, offers/static_invoice.rs:132). The writer rule asks for at least two; the reader rule rejects only a missing or empty list, so the writer is non-conforming but a reader may accept (and the reference does).", "Readers may disagree on whether LDK's single-message-path invoices are payable.", &[R_MSG_TWO, R_MSG_REQ]));
     b.note("ReaderChainSupport", note("Interop", "The offer names one chain, testnet (offer_chains), as LDK was asked. Whether the invoice is usable depends on the chains the reader supports: a reader that supports testnet accepts it with this view; a bitcoin-only reader (the reference) must not respond to the offer and rejects it (unsupported_chain).", "A reader on the wrong network must not pay.", &[R_OFFER_CHAIN]));
     b.note("ByteMutation", note("MalformedInput", "One of LDK's invoices with one bit flipped, not re-signed: the signature no longer verifies.", "A reader that does not verify the signature over the Merkle root pays forged invoices.", &[R_SIG]));
@@ -189,7 +218,7 @@ impl Built {
     }
 }
 
-fn accept_test(b: &Built, p: &Profile) -> TestVector {
+fn accept_test(b: &Built, p: &Profile, version: &str) -> TestVector {
     let mut reqs = vec![
         R_SIG,
         R_LEAVES,
@@ -234,7 +263,7 @@ fn accept_test(b: &Built, p: &Profile) -> TestVector {
     }
     let now = b.created_at() + READ_AFTER;
     let mut description = format!(
-        "LDK-built static invoice {}: built by lightning 0.2.7's StaticInvoiceBuilder ({} payment path(s), {} message path(s)); read {READ_AFTER} s after creation.",
+        "LDK-built static invoice {}: built by lightning {version}'s StaticInvoiceBuilder ({} payment path(s), {} message path(s)); read {READ_AFTER} s after creation.",
         b.name,
         field::<usize>(&b.asked, "/payment_paths"),
         b.message_paths()
@@ -339,25 +368,39 @@ fn invalid_tests(b: &Built, p: &Profile) -> Vec<TestVector> {
     out
 }
 
-/// Every invoice LDK builds, with the builder's description.
-fn built() -> Vec<Built> {
-    asyncpay_ldk::build_static_invoices_with_ldk()
+/// Every invoice the release builds, with the builder's description.
+fn built(release: &Release) -> Vec<Built> {
+    (release.build)()
         .into_iter()
         .map(|(name, bytes, asked)| Built { name, bytes, asked })
         .collect()
 }
 
-/// The file for `profile`: `None` unless it is `ldk-0.2` (the bytes use LDK's numbers).
-pub fn generate(profile: &Profile) -> Option<VectorFile> {
+/// The 0.2.7 area's file for `profile` (see [`generate`]).
+#[cfg(feature = "ldk")]
+pub fn generate_0_2(profile: &Profile) -> Option<VectorFile> {
+    generate(&LDK_0_2, profile)
+}
+
+/// The 0.3.0-rc3 area's file for `profile` (see [`generate`]).
+#[cfg(feature = "ldk-0.3")]
+pub fn generate_0_3(profile: &Profile) -> Option<VectorFile> {
+    generate(&LDK_0_3, profile)
+}
+
+/// The release's file for `profile`: `None` unless it is `ldk-0.2` (the
+/// bytes use LDK's numbers).
+pub fn generate(release: &Release, profile: &Profile) -> Option<VectorFile> {
     if profile.name != PROFILE {
         return None;
     }
-    let mut b = FileBuilder::new(AREA, &profile.name, SPEC_COMMIT);
-    b.header("Static invoices produced by LDK (lightning 0.2.7) with its own StaticInvoiceBuilder::for_offer_using_derived_keys from fixed seeds, rebuilt on every generation (a change in LDK shows as drift). Expected views are stated from what the builder was asked and from LDK's own accessors on the built invoice (paths, payinfo, Merkle root, signature), never from the reference reader. Inputs are the invoice TLV stream in hex and the reader's clock.");
-    notes(&mut b);
-    let all = built();
+    let version = release.version;
+    let mut b = FileBuilder::new(release.area, &profile.name, SPEC_COMMIT);
+    b.header(&format!("Static invoices produced by LDK (lightning {version}) with its own StaticInvoiceBuilder::for_offer_using_derived_keys from fixed seeds, rebuilt on every generation (a change in LDK shows as drift). Expected views are stated from what the builder was asked and from LDK's own accessors on the built invoice (paths, payinfo, Merkle root, signature), never from the reference reader. Inputs are the invoice TLV stream in hex and the reader's clock."));
+    notes(&mut b, release);
+    let all = built(release);
     for inv in &all {
-        b.test(accept_test(inv, profile));
+        b.test(accept_test(inv, profile, version));
     }
     // Byte mutations of the invoice with two message paths on bitcoin (the one valid for
     // every reader), so that a rejection can only come from the mutation.
@@ -384,14 +427,27 @@ mod tests {
         .expect("profiles load")
     }
 
+    /// The releases in this build.
+    fn releases() -> Vec<&'static Release> {
+        vec![
+            #[cfg(feature = "ldk")]
+            &LDK_0_2,
+            #[cfg(feature = "ldk-0.3")]
+            &LDK_0_3,
+        ]
+    }
+
     #[test]
     fn only_for_ldk_and_deterministic() {
-        for p in profiles() {
-            match generate(&p) {
+        for (r, p) in releases()
+            .into_iter()
+            .flat_map(|r| profiles().into_iter().map(move |p| (r, p)))
+        {
+            match generate(r, &p) {
                 None => assert_ne!(p.name, PROFILE),
                 Some(a) => {
                     assert_eq!(p.name, PROFILE);
-                    let b = generate(&p).expect("applies");
+                    let b = generate(r, &p).expect("applies");
                     assert_eq!(to_canonical_json(&a), to_canonical_json(&b));
                     a.check_structure().expect("structure");
                     assert!(a.tests.len() >= 6, "{} tests", a.tests.len());
@@ -409,21 +465,25 @@ mod tests {
             .into_iter()
             .find(|p| p.name == PROFILE)
             .expect("ldk-0.2 profile");
-        let file = generate(&p).expect("applies");
-        for t in &file.tests {
-            let out = ReferenceAdapter.execute(&t.operation().expect("operation"), &p);
-            let testnet = t.flags.iter().any(|f| f == "ReaderChainSupport");
-            match (t.result, out) {
-                (_, Outcome::Rejected(r)) if testnet => {
-                    assert_eq!(r.reason, ReasonClass::UnsupportedChain, "{}", t.id)
+        for file in releases()
+            .into_iter()
+            .map(|r| generate(r, &p).expect("applies"))
+        {
+            for t in &file.tests {
+                let out = ReferenceAdapter.execute(&t.operation().expect("operation"), &p);
+                let testnet = t.flags.iter().any(|f| f == "ReaderChainSupport");
+                match (t.result, out) {
+                    (_, Outcome::Rejected(r)) if testnet => {
+                        assert_eq!(r.reason, ReasonClass::UnsupportedChain, "{}", t.id)
+                    }
+                    (Verdict::Valid | Verdict::Acceptable, Outcome::Accepted { view }) => {
+                        assert_eq!(Some(&view), t.expected.view.as_ref(), "{}", t.id)
+                    }
+                    (Verdict::Invalid, Outcome::Rejected(r)) => {
+                        assert_eq!(Some(r.reason), t.expected.reason, "{}: {}", t.id, r.detail)
+                    }
+                    (v, other) => panic!("{}: {v:?} gave {other:?}", t.id),
                 }
-                (Verdict::Valid | Verdict::Acceptable, Outcome::Accepted { view }) => {
-                    assert_eq!(Some(&view), t.expected.view.as_ref(), "{}", t.id)
-                }
-                (Verdict::Invalid, Outcome::Rejected(r)) => {
-                    assert_eq!(Some(r.reason), t.expected.reason, "{}: {}", t.id, r.detail)
-                }
-                (v, other) => panic!("{}: {v:?} gave {other:?}", t.id),
             }
         }
     }
