@@ -53,6 +53,10 @@ use asyncpay_harness::vectors::{note, Expected, FileBuilder, TestVector, VectorF
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+/// What a release's builder returns: per invoice its name, its bytes and
+/// what the builder was asked and built.
+pub type BuiltInvoices = Vec<(String, Vec<u8>, Value)>;
+
 /// One LDK release whose builder makes an area's bytes.
 pub struct Release {
     /// The area name (also the file name).
@@ -60,7 +64,7 @@ pub struct Release {
     /// The `lightning` crate version.
     pub version: &'static str,
     /// The release's builder: (name, bytes, what it was asked and built).
-    pub build: fn() -> Vec<(String, Vec<u8>, Value)>,
+    pub build: fn() -> BuiltInvoices,
 }
 
 /// lightning 0.2.7's builder.
