@@ -231,3 +231,58 @@ fn an_offer_text_divergence_shrinks_as_text() {
     assert!(minimal.chars().any(|c| c.is_ascii_uppercase()));
     assert!(minimal.chars().any(|c| c.is_ascii_lowercase()));
 }
+
+/// The reference, but it refuses every feature vector as holding an even
+/// bit it does not support (a difference the fuzzer counts as legitimate
+/// beside the reference).
+struct FeatureShy;
+impl Adapter for FeatureShy {
+    fn name(&self) -> &str {
+        "feature-shy"
+    }
+    fn native_profiles(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
+        match op {
+            Operation::CheckFeatures(_) => Outcome::Rejected(asyncpay_adapter::Rejection::new(
+                asyncpay_adapter::ReasonClass::UnknownRequiredFeature,
+                "every even bit is unknown here",
+            )),
+            _ => ReferenceAdapter.execute(op, profile),
+        }
+    }
+}
+
+/// Beside the reference, refusing unsupported even feature bits is a
+/// legitimate difference; with `every_difference` (a baseline that is
+/// another implementation) the same answers are all new.
+#[test]
+fn every_difference_reports_what_is_otherwise_legitimate() {
+    let cfg = |every_difference| Config {
+        iterations: Some(2_000),
+        ops: vec!["features.check".into()],
+        every_difference,
+        ..config(4)
+    };
+    let shy: Arc<dyn Adapter> = Arc::new(FeatureShy);
+    let go = |every| {
+        run(
+            &suite(),
+            &ReferenceAdapter,
+            std::slice::from_ref(&shy),
+            &BTreeMap::new(),
+            &cfg(every),
+            &|_, _| {},
+        )
+    };
+    let beside_reference = go(false);
+    let a = &beside_reference.adapters[0];
+    assert!(a.legitimate > 0, "{}", report::text(&beside_reference));
+    assert_eq!(a.new, 0, "{}", report::text(&beside_reference));
+    let every = go(true);
+    let b = &every.adapters[0];
+    assert_eq!(b.legitimate, 0);
+    assert_eq!(b.new, a.legitimate + a.new, "{}", report::text(&every));
+    assert!(!every.clean());
+}
