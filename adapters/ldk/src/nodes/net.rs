@@ -1229,6 +1229,18 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
         step_err(format!("the network did not settle in {MAX_ROUNDS} rounds"))
     }
 
+    /// Node `i` intercepted `message` for an offline peer: traced, and kept
+    /// until the peer connects.
+    fn keep_intercepted(&mut self, i: usize, peer: &PublicKey, message: OnionMessage) {
+        if let Some(p) = self.idx_of(peer) {
+            self.obs.trace.push(TraceEntry::OnionMessageIntercepted {
+                at: NodeRole::from_idx(i),
+                for_peer: NodeRole::from_idx(p),
+            });
+            self.stash.push((i, p, message));
+        }
+    }
+
     fn pump_channel_messages(&mut self) -> bool {
         let mut progress = false;
         for i in 0..4 {
@@ -1673,29 +1685,13 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     Event::OnionMessageIntercepted {
                         peer_node_id,
                         message,
-                    } => {
-                        if let Some(p) = self.idx_of(&peer_node_id) {
-                            self.obs.trace.push(TraceEntry::OnionMessageIntercepted {
-                                at: NodeRole::from_idx(i),
-                                for_peer: NodeRole::from_idx(p),
-                            });
-                            self.stash.push((i, p, message));
-                        }
-                    }
+                    } => self.keep_intercepted(i, &peer_node_id, message),
                     #[cfg(ldk_0_3)]
                     Event::OnionMessageIntercepted {
                         next_hop: NextMessageHop::NodeId(peer_node_id),
                         message,
                         ..
-                    } => {
-                        if let Some(p) = self.idx_of(&peer_node_id) {
-                            self.obs.trace.push(TraceEntry::OnionMessageIntercepted {
-                                at: NodeRole::from_idx(i),
-                                for_peer: NodeRole::from_idx(p),
-                            });
-                            self.stash.push((i, p, message));
-                        }
-                    }
+                    } => self.keep_intercepted(i, &peer_node_id, message),
                     Event::OnionMessagePeerConnected { peer_node_id } => {
                         // The holder forwards what it kept for the peer (what an
                         // LDK user does on this event).
