@@ -77,7 +77,7 @@ mod tests;
 pub use net::tamper::{RebuiltRelease, Reseal};
 pub use net::{
     AsyncNet, Forgery, HeldHtlcCapture, NetConfig, NodeRole, Observations, OmKind, ReleaseCapture,
-    Summary, TraceEntry,
+    Summary, TraceEntry, WireMessage,
 };
 
 use std::fmt;
@@ -129,6 +129,26 @@ pub(crate) fn wire_log(net: &AsyncNet<'_, '_>) -> Vec<String> {
         .take(asyncpay_adapter::scenario::MAX_WIRE_LINES + 1)
         .map(|e| format!("{e:?}"))
         .collect()
+}
+
+/// The channel messages of one async payment on a fresh network, as they
+/// went over the wire: the payer pays the offline recipient's static
+/// invoice with `hold_htlc`, the LSP holds the HTLC and answers with a
+/// release path in its `revoke_and_ack`, the recipient comes online and
+/// releases it, and the payment is forwarded and claimed. For reading one
+/// release's messages with another's readers.
+pub fn held_payment_wire(amount_msat: u64) -> Result<Vec<WireMessage>, DriverError> {
+    run_network(&NetConfig::default(), |net| {
+        net.recipient_offline()?;
+        net.pay_static_invoice(amount_msat)?;
+        net.recipient_online()?;
+        if net.held_htlc_available_captured() == 0 {
+            return step_err("no held_htlc_available reached the recipient");
+        }
+        net.deliver_held_htlc_available_to_recipient(0)?;
+        net.deliver_release(0)?;
+        Ok(net.observations().wire.clone())
+    })
 }
 
 /// Builds a fresh four-node network for `cfg`, runs `scenario` on it and

@@ -342,6 +342,31 @@ pub enum OmFate {
 pub struct Observations {
     /// Chronological trace.
     pub trace: Vec<TraceEntry>,
+    /// Every `update_add_htlc` and `revoke_and_ack` as delivered, in wire
+    /// form (the 2-byte type, then LDK's own serialisation), with its
+    /// sender and receiver.
+    pub wire: Vec<WireMessage>,
+}
+
+/// One channel message as it went over the wire between two nodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireMessage {
+    /// Sender.
+    pub from: NodeRole,
+    /// Receiver.
+    pub to: NodeRole,
+    /// The suite's op that reads it: `update_add_htlc.decode` or
+    /// `revoke_and_ack.decode`.
+    pub op: &'static str,
+    /// The message type, then the message.
+    pub bytes: Vec<u8>,
+}
+
+/// A message as it goes on the wire: its type, then LDK's serialisation.
+fn wire_form<M: lightning::ln::wire::Type + Writeable>(msg: &M) -> Vec<u8> {
+    let mut out = msg.type_id().to_be_bytes().to_vec();
+    out.extend(msg.encode());
+    out
 }
 
 /// The answers most scenarios ask for, computed from [`Observations`].
@@ -1309,6 +1334,12 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                         height,
                     });
                     self.payer_io_saw_update_add(i, j, add);
+                    self.obs.wire.push(WireMessage {
+                        from,
+                        to,
+                        op: "update_add_htlc.decode",
+                        bytes: wire_form(add),
+                    });
                     dst.handle_update_add_htlc(src, add);
                 }
                 for f in &updates.update_fulfill_htlcs {
@@ -1354,6 +1385,12 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     from,
                     to,
                     release_paths,
+                });
+                self.obs.wire.push(WireMessage {
+                    from,
+                    to,
+                    op: "revoke_and_ack.decode",
+                    bytes: wire_form(&msg),
                 });
                 dst.handle_revoke_and_ack(src, &msg);
             }
