@@ -1,11 +1,15 @@
 //! LDK 0.2.7 and 0.3.0-rc3 on each other's wire bytes. Real nodes of one
 //! release play a held async payment (the payer's `update_add_htlc` with
 //! `hold_htlc`, the LSP's `revoke_and_ack` with a release path, the
-//! release, the forwards and the claim); every channel message they put on
-//! the wire is then read by the other release's reader and by the
-//! reference, which must accept it with the view the writer's own release
-//! reads from it.
+//! `held_htlc_available` and `release_held_htlc` onion messages, the
+//! forwards and the claim); every message they put on the wire is then read
+//! by the other release's reader and by the reference. Channel messages
+//! must be accepted with the view the writer's own release reads from them;
+//! an onion message, peeled with its receiver's key, must get the other
+//! release's answer the writer's own release gives (the reference cannot
+//! peel the hops LDK seals for itself with its receive key).
 
+use asyncpay_adapter::onion::PeelOnionMessage;
 use asyncpay_adapter::{Adapter, HexInput, Operation, Outcome, Profile};
 use asyncpay_reference::ReferenceAdapter;
 use std::path::Path;
@@ -20,13 +24,29 @@ fn ldk_profile() -> Profile {
         .expect("the ldk-0.2 profile")
 }
 
-fn read(adapter: &dyn Adapter, op: &str, bytes: &[u8], profile: &Profile) -> Outcome {
+/// One message off the wire.
+struct Sent {
+    op: &'static str,
+    bytes: Vec<u8>,
+    from_lsp: bool,
+    /// The receiver's node secret.
+    to_secret: [u8; 32],
+}
+
+fn read(adapter: &dyn Adapter, m: &Sent, profile: &Profile) -> Outcome {
     let input = HexInput {
-        hex: hex::encode(bytes),
+        hex: hex::encode(&m.bytes),
     };
-    let op = match op {
+    let op = match m.op {
         "update_add_htlc.decode" => Operation::DecodeUpdateAddHtlc(input),
         "revoke_and_ack.decode" => Operation::DecodeRevokeAndAck(input),
+        "onion_message.peel" => Operation::PeelOnionMessage(PeelOnionMessage {
+            node_secret: hex::encode(m.to_secret),
+            onion_message: input.hex,
+            release_auth_key: None,
+            counterparty_secret: None,
+            held_release_secrets: Vec::new(),
+        }),
         other => panic!("no reader for {other}"),
     };
     adapter.execute(&op, profile)
@@ -48,45 +68,76 @@ fn observable(
     view
 }
 
-/// Reads every message `writer`'s nodes sent with `writer` itself and with
-/// each of `readers`; returns how many messages of each op were compared.
+/// What `check` compared, per op.
+#[derive(Debug, Default)]
+struct Counts {
+    update_adds: usize,
+    revoke_and_acks: usize,
+    onion_messages_same_view: usize,
+    onion_messages_refused_by_both: usize,
+}
+
+/// Reads every message `writer`'s nodes sent with `writer` itself, with
+/// `other` (the other release) and, for channel messages, the reference.
 fn check(
     writer: &dyn Adapter,
-    wire: &[(&'static str, Vec<u8>, bool)],
-    readers: &[&dyn Adapter],
+    wire: &[Sent],
+    other: &dyn Adapter,
+    reference: &dyn Adapter,
     profile: &Profile,
-) -> (usize, usize) {
-    let mut counts = (0, 0);
-    for (op, bytes, _) in wire {
-        let Outcome::Accepted { view: own } = read(writer, op, bytes, profile) else {
-            panic!(
-                "{} does not read its own {op}: {}",
-                writer.name(),
-                hex::encode(bytes)
-            );
-        };
-        for r in readers {
-            match read(*r, op, bytes, profile) {
-                Outcome::Accepted { view } => assert_eq!(
-                    observable(view, writer, *r, op),
-                    observable(own.clone(), writer, *r, op),
-                    "{} reads {}'s {op} otherwise: {}",
-                    r.name(),
+) -> Counts {
+    let mut counts = Counts::default();
+    for m in wire {
+        let op = m.op;
+        let hexed = hex::encode(&m.bytes);
+        let own = read(writer, m, profile);
+        if op == "onion_message.peel" {
+            match (own, read(other, m, profile)) {
+                (Outcome::Accepted { view: a }, Outcome::Accepted { view: b }) => {
+                    assert_eq!(
+                        observable(b, writer, other, op),
+                        observable(a, writer, other, op),
+                        "{} peels {}'s onion message otherwise: {hexed}",
+                        other.name(),
+                        writer.name()
+                    );
+                    counts.onion_messages_same_view += 1;
+                }
+                (Outcome::Rejected(_), Outcome::Rejected(_)) => {
+                    counts.onion_messages_refused_by_both += 1
+                }
+                (a, b) => panic!(
+                    "{} and {} disagree on {}'s onion message: {a:?} / {b:?}: {hexed}",
                     writer.name(),
-                    hex::encode(bytes)
+                    other.name(),
+                    writer.name()
                 ),
-                other => panic!(
-                    "{} refuses {}'s {op} ({other:?}): {}",
+            }
+            continue;
+        }
+        let Outcome::Accepted { view: own } = own else {
+            panic!("{} does not read its own {op}: {hexed}", writer.name());
+        };
+        for r in [other, reference] {
+            match read(r, m, profile) {
+                Outcome::Accepted { view } => assert_eq!(
+                    observable(view, writer, r, op),
+                    observable(own.clone(), writer, r, op),
+                    "{} reads {}'s {op} otherwise: {hexed}",
                     r.name(),
-                    writer.name(),
-                    hex::encode(bytes)
+                    writer.name()
+                ),
+                o => panic!(
+                    "{} refuses {}'s {op} ({o:?}): {hexed}",
+                    r.name(),
+                    writer.name()
                 ),
             }
         }
-        if *op == "update_add_htlc.decode" {
-            counts.0 += 1;
+        if op == "update_add_htlc.decode" {
+            counts.update_adds += 1;
         } else {
-            counts.1 += 1;
+            counts.revoke_and_acks += 1;
         }
     }
     counts
@@ -94,50 +145,44 @@ fn check(
 
 #[test]
 fn each_release_reads_the_others_held_payment_on_the_wire() {
+    use asyncpay_ldk::nodes as old_nodes;
+    use asyncpay_ldk_0_3::nodes as new_nodes;
     let profile = ldk_profile();
     let old = asyncpay_ldk::LdkAdapter::new();
     let new = asyncpay_ldk_0_3::LdkAdapter::new();
     let reference = ReferenceAdapter;
-    let runs = [
-        (
-            &old as &dyn Adapter,
-            asyncpay_ldk::nodes::held_payment_wire(5_000)
-                .expect("0.2.7 network")
-                .into_iter()
-                .map(|m| {
-                    (
-                        m.op,
-                        m.bytes,
-                        m.from == asyncpay_ldk::nodes::NodeRole::PayerLsp,
-                    )
-                })
-                .collect::<Vec<_>>(),
-            &new as &dyn Adapter,
-        ),
-        (
-            &new as &dyn Adapter,
-            asyncpay_ldk_0_3::nodes::held_payment_wire(5_000)
-                .expect("0.3 network")
-                .into_iter()
-                .map(|m| {
-                    (
-                        m.op,
-                        m.bytes,
-                        m.from == asyncpay_ldk_0_3::nodes::NodeRole::PayerLsp,
-                    )
-                })
-                .collect::<Vec<_>>(),
-            &old as &dyn Adapter,
-        ),
-    ];
-    for (writer, wire, other) in &runs {
+    let old_wire: Vec<Sent> = old_nodes::held_payment_wire(5_000)
+        .expect("0.2.7 network")
+        .into_iter()
+        .map(|m| Sent {
+            op: m.op,
+            bytes: m.bytes,
+            from_lsp: m.from == old_nodes::NodeRole::PayerLsp,
+            to_secret: old_nodes::node_secret(m.to),
+        })
+        .collect();
+    let new_wire: Vec<Sent> = new_nodes::held_payment_wire(5_000)
+        .expect("0.3 network")
+        .into_iter()
+        .map(|m| Sent {
+            op: m.op,
+            bytes: m.bytes,
+            from_lsp: m.from == new_nodes::NodeRole::PayerLsp,
+            to_secret: new_nodes::node_secret(m.to),
+        })
+        .collect();
+    let runs: [(&dyn Adapter, &[Sent], &dyn Adapter); 2] =
+        [(&old, &old_wire, &new), (&new, &new_wire, &old)];
+    for (writer, wire, other) in runs {
         // The messages that matter are there: the payer's held HTLC (TLV
         // 75537 present) and a release path in the LSP's revoke_and_ack.
-        let hold = wire.iter().any(|(op, bytes, _)| {
-            *op == "update_add_htlc.decode" && hex::encode(bytes).contains("fe00012711")
+        let hold = wire.iter().any(|m| {
+            m.op == "update_add_htlc.decode" && hex::encode(&m.bytes).contains("fe00012711")
         });
-        let release_path = wire.iter().any(|(op, bytes, from_lsp)| {
-            *op == "revoke_and_ack.decode" && *from_lsp && hex::encode(bytes).contains("fe00012711")
+        let release_path = wire.iter().any(|m| {
+            m.op == "revoke_and_ack.decode"
+                && m.from_lsp
+                && hex::encode(&m.bytes).contains("fe00012711")
         });
         assert!(
             hold && release_path,
@@ -145,15 +190,9 @@ fn each_release_reads_the_others_held_payment_on_the_wire() {
             writer.name(),
             wire.len()
         );
-        let (adds, raas) = check(*writer, wire, &[*other, &reference], &profile);
-        println!(
-            "{} -> {} and the reference: {adds} update_add_htlc, {raas} revoke_and_ack, same views",
-            writer.name(),
-            other.name()
-        );
-        assert!(
-            adds >= 3 && raas >= 4,
-            "{adds} update_add_htlc, {raas} revoke_and_ack"
-        );
+        let c = check(writer, wire, other, &reference, &profile);
+        println!("{} -> {}: {c:?}", writer.name(), other.name());
+        assert!(c.update_adds >= 3 && c.revoke_and_acks >= 4, "{c:?}");
+        assert!(c.onion_messages_same_view >= 1, "{c:?}");
     }
 }

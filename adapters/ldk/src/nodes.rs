@@ -139,6 +139,22 @@ pub(crate) fn wire_log(net: &AsyncNet<'_, '_>) -> Vec<String> {
 /// release's messages with another's readers.
 pub fn held_payment_wire(amount_msat: u64) -> Result<Vec<WireMessage>, DriverError> {
     run_network(&NetConfig::default(), |net| {
+        for role in [
+            NodeRole::Payer,
+            NodeRole::PayerLsp,
+            NodeRole::InvoiceServer,
+            NodeRole::Recipient,
+        ] {
+            let secret = lightning::bitcoin::secp256k1::SecretKey::from_slice(&node_secret(role))
+                .map_err(|e| DriverError::Step(format!("node secret: {e}")))?;
+            let id = lightning::bitcoin::secp256k1::PublicKey::from_secret_key(
+                &lightning::bitcoin::secp256k1::Secp256k1::signing_only(),
+                &secret,
+            );
+            if net.node_id(role) != id {
+                return step_err(format!("{role:?}'s node secret is not its seed's"));
+            }
+        }
         net.recipient_offline()?;
         net.pay_static_invoice(amount_msat)?;
         net.recipient_online()?;
@@ -149,6 +165,17 @@ pub fn held_payment_wire(amount_msat: u64) -> Result<Vec<WireMessage>, DriverErr
         net.deliver_release(0)?;
         Ok(net.observations().wire.clone())
     })
+}
+
+/// The node secret of `role` on every network [`run_network`] builds:
+/// lightning's test nodes are seeded with 32 bytes of their index
+/// (`create_chanmon_cfgs`, ln/functional_test_utils.rs), and a
+/// `KeysManager`'s node secret depends on the seed alone.
+pub fn node_secret(role: NodeRole) -> [u8; 32] {
+    let seed = [role as u8; 32];
+    lightning::sign::KeysManager::new(&seed, 0, 0, true)
+        .get_node_secret_key()
+        .secret_bytes()
 }
 
 /// Builds a fresh four-node network for `cfg`, runs `scenario` on it and

@@ -342,9 +342,9 @@ pub enum OmFate {
 pub struct Observations {
     /// Chronological trace.
     pub trace: Vec<TraceEntry>,
-    /// Every `update_add_htlc` and `revoke_and_ack` as delivered, in wire
-    /// form (the 2-byte type, then LDK's own serialisation), with its
-    /// sender and receiver.
+    /// Every `update_add_htlc`, `revoke_and_ack` and onion message as
+    /// delivered, in wire form (the 2-byte type, then LDK's own
+    /// serialisation), with its sender and receiver.
     pub wire: Vec<WireMessage>,
 }
 
@@ -355,8 +355,8 @@ pub struct WireMessage {
     pub from: NodeRole,
     /// Receiver.
     pub to: NodeRole,
-    /// The suite's op that reads it: `update_add_htlc.decode` or
-    /// `revoke_and_ack.decode`.
+    /// The suite's op that reads it: `update_add_htlc.decode`,
+    /// `revoke_and_ack.decode` or `onion_message.peel` (by the receiver).
     pub op: &'static str,
     /// The message type, then the message.
     pub bytes: Vec<u8>,
@@ -1443,6 +1443,12 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     if let Some(log) = &mut self.om_log {
                         log.push((i, j, om.clone()));
                     }
+                    self.obs.wire.push(WireMessage {
+                        from: NodeRole::from_idx(i),
+                        to: NodeRole::from_idx(j),
+                        op: "onion_message.peel",
+                        bytes: wire_form(&om),
+                    });
                     self.route_onion_message(i, j, om);
                 }
             }
