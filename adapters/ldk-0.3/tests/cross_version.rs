@@ -31,6 +31,10 @@ struct Sent {
     from_lsp: bool,
     /// The receiver's node secret.
     to_secret: [u8; 32],
+    /// The receiver's key for its own blinded paths.
+    to_auth_key: [u8; 32],
+    /// The receiver's role.
+    to_name: String,
 }
 
 fn read(adapter: &dyn Adapter, m: &Sent, profile: &Profile) -> Outcome {
@@ -43,7 +47,7 @@ fn read(adapter: &dyn Adapter, m: &Sent, profile: &Profile) -> Outcome {
         "onion_message.peel" => Operation::PeelOnionMessage(PeelOnionMessage {
             node_secret: hex::encode(m.to_secret),
             onion_message: input.hex,
-            release_auth_key: None,
+            release_auth_key: Some(hex::encode(m.to_auth_key)),
             counterparty_secret: None,
             held_release_secrets: Vec::new(),
         }),
@@ -75,6 +79,13 @@ struct Counts {
     revoke_and_acks: usize,
     onion_messages_same_view: usize,
     onion_messages_refused_by_both: usize,
+    /// The writer's reasons for those refusals.
+    refusals: std::collections::BTreeSet<String>,
+    /// Final hops the writer's release reads and the older release does not:
+    /// paths a 0.3 node made for itself, read after a downgrade.
+    final_hops_only_the_newer_reads: usize,
+    /// Their contents' kinds, and who received them.
+    only_the_newer_reads: std::collections::BTreeSet<String>,
 }
 
 /// Reads every message `writer`'s nodes sent with `writer` itself, with
@@ -85,6 +96,7 @@ fn check(
     other: &dyn Adapter,
     reference: &dyn Adapter,
     profile: &Profile,
+    other_is_older: bool,
 ) -> Counts {
     let mut counts = Counts::default();
     for m in wire {
@@ -103,8 +115,29 @@ fn check(
                     );
                     counts.onion_messages_same_view += 1;
                 }
-                (Outcome::Rejected(_), Outcome::Rejected(_)) => {
-                    counts.onion_messages_refused_by_both += 1
+                // A final hop is read by the node that made the path for
+                // itself: after an upgrade 0.3 must read what 0.2.7 made (no
+                // such refusal is allowed that way); after a downgrade 0.2.7
+                // meets contexts new in 0.3 (`OutboundPaymentForOffer`, the
+                // `payment_metadata` fields).
+                (Outcome::Accepted { view }, Outcome::Rejected(_))
+                    if other_is_older && view.get("receive").is_some() =>
+                {
+                    counts.final_hops_only_the_newer_reads += 1;
+                    counts.only_the_newer_reads.insert(format!(
+                        "{} to {}",
+                        view["receive"]["content"]["kind"].as_str().unwrap_or("?"),
+                        m.to_name
+                    ));
+                }
+                (Outcome::Rejected(a), Outcome::Rejected(_)) => {
+                    counts.onion_messages_refused_by_both += 1;
+                    // LDK's words, without the message's own shared secret.
+                    let words = a.detail.split("shared_secret").next().unwrap_or_default();
+                    let words = words.rsplit(": Errored").next().unwrap_or(words);
+                    counts
+                        .refusals
+                        .insert(format!("{:?}: Errored{words}", a.reason));
                 }
                 (a, b) => panic!(
                     "{} and {} disagree on {}'s onion message: {a:?} / {b:?}: {hexed}",
@@ -159,6 +192,8 @@ fn each_release_reads_the_others_held_payment_on_the_wire() {
             bytes: m.bytes,
             from_lsp: m.from == old_nodes::NodeRole::PayerLsp,
             to_secret: old_nodes::node_secret(m.to),
+            to_auth_key: old_nodes::node_receive_auth_key(m.to),
+            to_name: format!("{:?}", m.to),
         })
         .collect();
     let new_wire: Vec<Sent> = new_nodes::held_payment_wire(5_000)
@@ -169,11 +204,15 @@ fn each_release_reads_the_others_held_payment_on_the_wire() {
             bytes: m.bytes,
             from_lsp: m.from == new_nodes::NodeRole::PayerLsp,
             to_secret: new_nodes::node_secret(m.to),
+            to_auth_key: new_nodes::node_receive_auth_key(m.to),
+            to_name: format!("{:?}", m.to),
         })
         .collect();
-    let runs: [(&dyn Adapter, &[Sent], &dyn Adapter); 2] =
-        [(&old, &old_wire, &new), (&new, &new_wire, &old)];
-    for (writer, wire, other) in runs {
+    let runs: [(&dyn Adapter, &[Sent], &dyn Adapter, bool); 2] = [
+        (&old, &old_wire, &new, false),
+        (&new, &new_wire, &old, true),
+    ];
+    for (writer, wire, other, other_is_older) in runs {
         // The messages that matter are there: the payer's held HTLC (TLV
         // 75537 present) and a release path in the LSP's revoke_and_ack.
         let hold = wire.iter().any(|m| {
@@ -190,7 +229,7 @@ fn each_release_reads_the_others_held_payment_on_the_wire() {
             writer.name(),
             wire.len()
         );
-        let c = check(writer, wire, other, &reference, &profile);
+        let c = check(writer, wire, other, &reference, &profile, other_is_older);
         println!("{} -> {}: {c:?}", writer.name(), other.name());
         assert!(c.update_adds >= 3 && c.revoke_and_acks >= 4, "{c:?}");
         assert!(c.onion_messages_same_view >= 1, "{c:?}");

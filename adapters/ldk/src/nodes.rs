@@ -178,6 +178,17 @@ pub fn node_secret(role: NodeRole) -> [u8; 32] {
         .secret_bytes()
 }
 
+/// The key with which `role` authenticates its own blinded paths
+/// (`NodeSigner::get_receive_auth_key`), on every network
+/// [`run_network`] builds: it too depends on the seed alone.
+pub fn node_receive_auth_key(role: NodeRole) -> [u8; 32] {
+    use lightning::sign::NodeSigner;
+    let seed = [role as u8; 32];
+    lightning::sign::KeysManager::new(&seed, 0, 0, true)
+        .get_receive_auth_key()
+        .0
+}
+
 /// Builds a fresh four-node network for `cfg`, runs `scenario` on it and
 /// tears it down.
 ///
