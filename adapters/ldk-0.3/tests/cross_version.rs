@@ -208,8 +208,9 @@ fn each_release_reads_the_others_held_payment_on_the_wire() {
             to_name: format!("{:?}", m.to),
         })
         .collect();
-    let runs: [(&dyn Adapter, &[Sent], &dyn Adapter, bool); 2] = [
-        (&old, &old_wire, &new, false),
+    // (writer, what its nodes sent, the other release, whether that one is older)
+    let runs = [
+        (&old as &dyn Adapter, &old_wire, &new as &dyn Adapter, false),
         (&new, &new_wire, &old, true),
     ];
     for (writer, wire, other, other_is_older) in runs {
