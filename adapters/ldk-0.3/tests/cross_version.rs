@@ -176,6 +176,25 @@ fn check(
     counts
 }
 
+/// One release's held payment on its own real nodes (`$nodes`: the
+/// release's `nodes` module; the two releases' types differ), as [`Sent`].
+macro_rules! held_payment {
+    ($nodes:ident, $release:literal) => {
+        $nodes::held_payment_wire(5_000)
+            .expect(concat!($release, " network"))
+            .into_iter()
+            .map(|m| Sent {
+                op: m.op,
+                bytes: m.bytes,
+                from_lsp: m.from == $nodes::NodeRole::PayerLsp,
+                to_secret: $nodes::node_secret(m.to),
+                to_auth_key: $nodes::node_receive_auth_key(m.to),
+                to_name: format!("{:?}", m.to),
+            })
+            .collect::<Vec<Sent>>()
+    };
+}
+
 #[test]
 fn each_release_reads_the_others_held_payment_on_the_wire() {
     use asyncpay_ldk::nodes as old_nodes;
@@ -184,30 +203,8 @@ fn each_release_reads_the_others_held_payment_on_the_wire() {
     let old = asyncpay_ldk::LdkAdapter::new();
     let new = asyncpay_ldk_0_3::LdkAdapter::new();
     let reference = ReferenceAdapter;
-    let old_wire: Vec<Sent> = old_nodes::held_payment_wire(5_000)
-        .expect("0.2.7 network")
-        .into_iter()
-        .map(|m| Sent {
-            op: m.op,
-            bytes: m.bytes,
-            from_lsp: m.from == old_nodes::NodeRole::PayerLsp,
-            to_secret: old_nodes::node_secret(m.to),
-            to_auth_key: old_nodes::node_receive_auth_key(m.to),
-            to_name: format!("{:?}", m.to),
-        })
-        .collect();
-    let new_wire: Vec<Sent> = new_nodes::held_payment_wire(5_000)
-        .expect("0.3 network")
-        .into_iter()
-        .map(|m| Sent {
-            op: m.op,
-            bytes: m.bytes,
-            from_lsp: m.from == new_nodes::NodeRole::PayerLsp,
-            to_secret: new_nodes::node_secret(m.to),
-            to_auth_key: new_nodes::node_receive_auth_key(m.to),
-            to_name: format!("{:?}", m.to),
-        })
-        .collect();
+    let old_wire = held_payment!(old_nodes, "0.2.7");
+    let new_wire = held_payment!(new_nodes, "0.3");
     // (writer, what its nodes sent, the other release, whether that one is older)
     let runs = [
         (&old as &dyn Adapter, &old_wire, &new as &dyn Adapter, false),
