@@ -257,23 +257,20 @@ pub fn run(
                     counts.broken += 1;
                     (None, theirs.label())
                 }
-                Comparison::Diverges(o) if config.every_difference => {
-                    counts.new += 1;
-                    let l = their_label(&theirs, &o);
-                    (Some(o), l)
-                }
                 Comparison::Diverges(o) => {
-                    if let Some(e) = known[i].explains(&seed.profile.name, input.op(), &o) {
-                        counts.known += 1;
-                        *counts.known_by_entry.entry(e.observed.clone()).or_default() += 1;
-                        continue;
-                    }
-                    if let Some(why) =
-                        legitimate(seed, &input, &r, &o, a.as_ref(), reference, &known[i])
-                    {
-                        counts.legitimate += 1;
-                        *counts.legitimate_by_reason.entry(why).or_default() += 1;
-                        continue;
+                    if !config.every_difference {
+                        if let Some(e) = known[i].explains(&seed.profile.name, input.op(), &o) {
+                            counts.known += 1;
+                            *counts.known_by_entry.entry(e.observed.clone()).or_default() += 1;
+                            continue;
+                        }
+                        if let Some(why) =
+                            legitimate(seed, &input, &r, &o, a.as_ref(), reference, &known[i])
+                        {
+                            counts.legitimate += 1;
+                            *counts.legitimate_by_reason.entry(why).or_default() += 1;
+                            continue;
+                        }
                     }
                     counts.new += 1;
                     let l = their_label(&theirs, &o);

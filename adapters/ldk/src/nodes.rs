@@ -139,6 +139,7 @@ pub(crate) fn wire_log(net: &AsyncNet<'_, '_>) -> Vec<String> {
 /// release's messages with another's readers.
 pub fn held_payment_wire(amount_msat: u64) -> Result<Vec<WireMessage>, DriverError> {
     run_network(&NetConfig::default(), |net| {
+        net.record_wire();
         for role in [
             NodeRole::Payer,
             NodeRole::PayerLsp,
@@ -163,7 +164,7 @@ pub fn held_payment_wire(amount_msat: u64) -> Result<Vec<WireMessage>, DriverErr
         }
         net.deliver_held_htlc_available_to_recipient(0)?;
         net.deliver_release(0)?;
-        Ok(net.observations().wire.clone())
+        Ok(net.recorded_wire().to_vec())
     })
 }
 

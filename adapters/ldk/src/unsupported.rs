@@ -145,10 +145,18 @@ impl Unsupported {
                  (onion_message/async_payments.rs:194,198, impl_writeable_tlv_based!(.., {}) at \
                  :258,260) and its reader refuses this value, so LDK's types cannot hold it"
             }
+            #[cfg(not(ldk_0_3))]
             Unsupported::UpdateAddUnknownRecord => {
                 "LDK 0.2.7's UpdateAddHTLC has no field for this record: its TLVs are 0 \
                  blinding_point, 65537 skimmed_fee_msat (8 bytes) and 75537 hold_htlc \
                  (ln/msgs.rs:3358-3371), and its writer writes exactly those"
+            }
+            #[cfg(ldk_0_3)]
+            Unsupported::UpdateAddUnknownRecord => {
+                "LDK 0.2.7's UpdateAddHTLC has no field for this record: its TLVs are 0 \
+                 blinding_point, 65537 skimmed_fee_msat (8 bytes), 75537 hold_htlc and 106823 \
+                 accountable (one byte, 0 or 7 as written; ln/msgs.rs:3552-3566 in 0.3.0-rc3), \
+                 and its writer writes exactly those"
             }
             Unsupported::RevokeAndAckUnknownRecord => {
                 "LDK 0.2.7's RevokeAndACK has no field for this record: its only TLV is 75537 \
@@ -175,14 +183,10 @@ impl Unsupported {
         #[cfg(not(ldk_0_3))]
         let mut reason = format!("[{}] {}", self.name(), self.reason());
         // The same API facts hold in 0.3.0-rc3 (its run reaches each of
-        // these answers); the lines cited are 0.2.7's. 0.3's UpdateAddHTLC
-        // also has `accountable` (106823, ln/msgs.rs:3565 in 0.3.0-rc3).
+        // these answers); the lines cited are 0.2.7's unless marked.
         #[cfg(ldk_0_3)]
         let mut reason = {
-            let text = self.reason().replace("LDK 0.2.7", "LDK 0.3.0-rc3").replace(
-                "and 75537 hold_htlc (ln/msgs.rs:3358-3371)",
-                "75537 hold_htlc and 106823 accountable (ln/msgs.rs:3552-3566 in 0.3.0-rc3)",
-            );
+            let text = self.reason().replace("LDK 0.2.7", "LDK 0.3.0-rc3");
             format!(
                 "[{}] {text} (source lines as in lightning-0.2.7, unless marked 0.3.0-rc3)",
                 self.name()

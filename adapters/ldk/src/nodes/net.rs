@@ -120,7 +120,9 @@ pub struct NetConfig {
     pub auto_claim: bool,
     /// Capacity of every channel, in satoshis.
     pub channel_value_sat: u64,
-    /// Capture LDK's (very chatty) test logger output instead of printing it.
+    /// Capture LDK's (very chatty) test logger output instead of printing it
+    /// (the default, unless the environment sets `ASYNCPAY_LDK_LOG`, for
+    /// debugging a driver).
     pub quiet: bool,
 }
 
@@ -342,10 +344,6 @@ pub enum OmFate {
 pub struct Observations {
     /// Chronological trace.
     pub trace: Vec<TraceEntry>,
-    /// Every `update_add_htlc`, `revoke_and_ack` and onion message as
-    /// delivered, in wire form (the 2-byte type, then LDK's own
-    /// serialisation), with its sender and receiver.
-    pub wire: Vec<WireMessage>,
 }
 
 /// One channel message as it went over the wire between two nodes.
@@ -564,6 +562,9 @@ pub struct AsyncNet<'a, 'b> {
     /// While `Some`, every onion message hop the pump hands on, as it was
     /// handed on: (from, to, message) (module `server_io`).
     om_log: Option<Vec<(usize, usize, OnionMessage)>>,
+    /// While recording ([`AsyncNet::record_wire`]): every `update_add_htlc`,
+    /// `revoke_and_ack` and onion message as delivered, in wire form.
+    wire: Option<Vec<WireMessage>>,
 }
 
 /// Builds the network, runs the scenario, drains and drops everything.
@@ -649,6 +650,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
             claimable: Vec::new(),
             payer_io: payer_io::PayerIo::default(),
             om_log: None,
+            wire: None,
         }
     }
 
@@ -1254,6 +1256,35 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
         step_err(format!("the network did not settle in {MAX_ROUNDS} rounds"))
     }
 
+    /// From now on, keep every `update_add_htlc`, `revoke_and_ack` and
+    /// onion message delivered, in wire form (see [`AsyncNet::recorded_wire`]).
+    pub fn record_wire(&mut self) {
+        self.wire.get_or_insert_with(Vec::new);
+    }
+
+    /// What was kept since [`AsyncNet::record_wire`], in delivery order.
+    pub fn recorded_wire(&self) -> &[WireMessage] {
+        self.wire.as_deref().unwrap_or_default()
+    }
+
+    /// Keeps `msg`, sent `from` → `to`, if recording.
+    fn record<M: lightning::ln::wire::Type + Writeable>(
+        &mut self,
+        from: NodeRole,
+        to: NodeRole,
+        op: &'static str,
+        msg: &M,
+    ) {
+        if let Some(w) = &mut self.wire {
+            w.push(WireMessage {
+                from,
+                to,
+                op,
+                bytes: wire_form(msg),
+            });
+        }
+    }
+
     /// Node `i` intercepted `message` for an offline peer: traced, and kept
     /// until the peer connects.
     fn keep_intercepted(&mut self, i: usize, peer: &PublicKey, message: OnionMessage) {
@@ -1334,12 +1365,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                         height,
                     });
                     self.payer_io_saw_update_add(i, j, add);
-                    self.obs.wire.push(WireMessage {
-                        from,
-                        to,
-                        op: "update_add_htlc.decode",
-                        bytes: wire_form(add),
-                    });
+                    self.record(from, to, "update_add_htlc.decode", add);
                     dst.handle_update_add_htlc(src, add);
                 }
                 for f in &updates.update_fulfill_htlcs {
@@ -1386,12 +1412,7 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     to,
                     release_paths,
                 });
-                self.obs.wire.push(WireMessage {
-                    from,
-                    to,
-                    op: "revoke_and_ack.decode",
-                    bytes: wire_form(&msg),
-                });
+                self.record(from, to, "revoke_and_ack.decode", &msg);
                 dst.handle_revoke_and_ack(src, &msg);
             }
             MessageSendEvent::SendChannelReestablish { msg, .. } => {
@@ -1443,12 +1464,12 @@ impl<'a, 'b> AsyncNet<'a, 'b> {
                     if let Some(log) = &mut self.om_log {
                         log.push((i, j, om.clone()));
                     }
-                    self.obs.wire.push(WireMessage {
-                        from: NodeRole::from_idx(i),
-                        to: NodeRole::from_idx(j),
-                        op: "onion_message.peel",
-                        bytes: wire_form(&om),
-                    });
+                    self.record(
+                        NodeRole::from_idx(i),
+                        NodeRole::from_idx(j),
+                        "onion_message.peel",
+                        &om,
+                    );
                     self.route_onion_message(i, j, om);
                 }
             }
