@@ -185,6 +185,25 @@ enum VectorsCommand {
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
     },
+    /// Export the draft profile's (bolts-pr1149) vectors in the bolts
+    /// repository's own JSON shapes, with a README, for the spec PR: static
+    /// invoices as BOLT 12 strings (offers-test.json's shape), update_add_htlc
+    /// / revoke_and_ack / feature cases, the release reply paths
+    /// (route-blinding-test.json's shape) and the held_htlc_available /
+    /// release_held_htlc onion messages (blinded-onion-message-onion-test.json's
+    /// shape). Deterministic: the same vectors give the same bytes. A copy is
+    /// committed under vectors/export/bolts, which `vectors check` compares.
+    Export {
+        /// The shapes to write (only `bolts`).
+        #[arg(long, value_name = "FORMAT", default_value = "bolts")]
+        format: String,
+        /// The output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
     /// Audit the corpus against the reference's rules, one knockout at a
     /// time: every invalid vector breaks only the requirements it names
     /// (with their rules knocked out the reference accepts it), and every
@@ -290,7 +309,9 @@ fn main() -> ExitCode {
         }
         Command::Vectors(VectorsCommand::Check { vectors }) => {
             let dir = vectors_dir(vectors);
-            let res = regen::check(&dir);
+            let mut res = regen::check(&dir);
+            let exported = asyncpay_vectors::export::check(&dir);
+            res.problems.extend(exported);
             for p in &res.problems {
                 eprintln!("error: {p}");
             }
@@ -299,8 +320,9 @@ fn main() -> ExitCode {
             }
             if res.problems.is_empty() {
                 println!(
-                    "{} vector files checked: well formed, requirement ids known, identical to their recipes",
-                    res.files - res.not_built.len()
+                    "{} vector files checked: well formed, requirement ids known, identical to their recipes; {} identical to its export",
+                    res.files - res.not_built.len(),
+                    asyncpay_vectors::export::COMMITTED
                 );
                 ExitCode::SUCCESS
             } else {
@@ -310,6 +332,34 @@ fn main() -> ExitCode {
                     res.files
                 );
                 ExitCode::FAILURE
+            }
+        }
+        Command::Vectors(VectorsCommand::Export {
+            format,
+            out,
+            vectors,
+        }) => {
+            if format != "bolts" {
+                eprintln!("error: --format {format}: the only format is `bolts`");
+                return ExitCode::from(2);
+            }
+            let dir = vectors_dir(vectors);
+            let written = asyncpay_vectors::export::export(&dir).and_then(|(files, _)| {
+                asyncpay_vectors::export::write(&files, &out).map(|w| (files, w))
+            });
+            match written {
+                Ok((files, paths)) => {
+                    for (f, p) in files.iter().zip(&paths) {
+                        println!("wrote {} ({} cases)", p.display(), f.cases);
+                    }
+                    let cases: usize = files.iter().map(|f| f.cases).sum();
+                    println!("{} files written, {cases} cases", paths.len());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
             }
         }
         Command::Vectors(VectorsCommand::Audit { vectors }) => {

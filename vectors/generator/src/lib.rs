@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod export;
 pub mod recipes;
 pub mod regen;
 pub mod upstream;
