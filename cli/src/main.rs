@@ -234,6 +234,20 @@ enum RequirementsCommand {
         #[arg(long)]
         fail_uncovered: bool,
     },
+    /// The draft's gaps (requirements.json `gaps`): per gap, the requirements
+    /// it touches and how many vectors depend on it; with --markdown, the
+    /// document for the spec PR (the quoted text with its source, what is
+    /// missing or contradictory, the suite's choice, the dependent vectors
+    /// computed from the vector files, the proposed wording). Exits
+    /// non-zero if a gap has no choice or no proposed wording.
+    Gaps {
+        /// Print the Markdown document, postable on the PR as is.
+        #[arg(long)]
+        markdown: bool,
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
     /// Check every requirement's quote and condition against the spec text:
     /// each must appear (normalised) in its BOLT file.
     Check {
@@ -406,6 +420,34 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Requirements(RequirementsCommand::Gaps { markdown, vectors }) => {
+            let dir = vectors_dir(vectors);
+            let path = dir.join("requirements.json");
+            let cat = match asyncpay_harness::requirements::Catalogue::load(&path) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let Some(suite) = load_suite(&dir) else {
+                return ExitCode::FAILURE;
+            };
+            if markdown {
+                print!("{}", asyncpay_vectors::gaps::markdown(&cat, &suite));
+            } else {
+                print!("{}", asyncpay_vectors::gaps::text(&cat, &suite));
+            }
+            let incomplete = asyncpay_vectors::gaps::incomplete(&cat);
+            for p in &incomplete {
+                eprintln!("error: {}: {p}", path.display());
+            }
+            if incomplete.is_empty() && suite.load_errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
             }
         }
         Command::Requirements(RequirementsCommand::Check { bolts, vectors }) => {

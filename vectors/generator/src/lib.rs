@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod export;
+pub mod gaps;
 pub mod recipes;
 pub mod regen;
 pub mod upstream;
