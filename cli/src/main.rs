@@ -1,6 +1,8 @@
 //! `asyncpay`: run the async payments conformance suite, and generate and
 //! check its vectors.
 
+mod outputs;
+
 use asyncpay_cli::{select, Request, UPSTREAM};
 use asyncpay_harness::runner::{RunOptions, Suite, WORKER_THREAD_NAME};
 use asyncpay_harness::{coverage, matrix, report};
@@ -46,6 +48,13 @@ enum Command {
     /// --seed gives the same inputs. Exits non-zero if the reference broke,
     /// or, with --fail-on-new, if anything new was found.
     Fuzz(Box<FuzzArgs>),
+    /// Write one Markdown finding per divergence of an implementation (each
+    /// entry of adapters/NAME/expected-failures.json) and an index: what
+    /// the draft says (quoted from requirements.json), what the
+    /// implementation does, the minimal input as hex and decoded, the
+    /// command that reproduces it, the evidence. Made from the data alone:
+    /// the adapter need not be built or installed.
+    Report(outputs::ReportArgs),
     /// Generate or check the vector files.
     #[command(subcommand)]
     Vectors(VectorsCommand),
@@ -305,6 +314,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run(*args),
         Command::Fuzz(args) => fuzz(*args),
+        Command::Report(args) => outputs::report(args),
         Command::Vectors(VectorsCommand::Generate { vectors }) => {
             let dir = vectors_dir(vectors);
             match regen::generate(&dir) {
@@ -352,30 +362,7 @@ fn main() -> ExitCode {
             format,
             out,
             vectors,
-        }) => {
-            if format != "bolts" {
-                eprintln!("error: --format {format}: the only format is `bolts`");
-                return ExitCode::from(2);
-            }
-            let dir = vectors_dir(vectors);
-            let written = asyncpay_vectors::export::export(&dir).and_then(|(files, _)| {
-                asyncpay_vectors::export::write(&files, &out).map(|w| (files, w))
-            });
-            match written {
-                Ok((files, paths)) => {
-                    for (f, p) in files.iter().zip(&paths) {
-                        println!("wrote {} ({} cases)", p.display(), f.cases);
-                    }
-                    let cases: usize = files.iter().map(|f| f.cases).sum();
-                    println!("{} files written, {cases} cases", paths.len());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        }) => outputs::export(&format, &out, vectors),
         Command::Vectors(VectorsCommand::Audit { vectors }) => {
             let Some(suite) = load_suite(&vectors_dir(vectors)) else {
                 return ExitCode::FAILURE;
@@ -423,32 +410,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Requirements(RequirementsCommand::Gaps { markdown, vectors }) => {
-            let dir = vectors_dir(vectors);
-            let path = dir.join("requirements.json");
-            let cat = match asyncpay_harness::requirements::Catalogue::load(&path) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let Some(suite) = load_suite(&dir) else {
-                return ExitCode::FAILURE;
-            };
-            if markdown {
-                print!("{}", asyncpay_vectors::gaps::markdown(&cat, &suite));
-            } else {
-                print!("{}", asyncpay_vectors::gaps::text(&cat, &suite));
-            }
-            let incomplete = asyncpay_vectors::gaps::incomplete(&cat);
-            for p in &incomplete {
-                eprintln!("error: {}: {p}", path.display());
-            }
-            if incomplete.is_empty() && suite.load_errors.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            outputs::gaps(markdown, vectors)
         }
         Command::Requirements(RequirementsCommand::Check { bolts, vectors }) => {
             let dir = vectors_dir(vectors);

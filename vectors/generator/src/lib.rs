@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod export;
+pub mod findings;
 pub mod gaps;
 pub mod recipes;
 pub mod regen;
