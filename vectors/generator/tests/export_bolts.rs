@@ -77,6 +77,9 @@ fn a_drifted_copy_is_named() {
     assert!(problems[1].contains("stray.json"));
 }
 
+/// One imported case: its name and what its check gave.
+type Checked = (String, Result<(), String>);
+
 /// Every suite vector of the exported areas, by `<area>/<id>`.
 fn suite_vectors() -> BTreeMap<String, Verdict> {
     let mut out = BTreeMap::new();
@@ -117,7 +120,7 @@ fn every_exported_case_reimports_with_its_suite_verdict() {
     // The importers' cases: all must hold (each reads the exported form with
     // the reference and compares with what the file says).
     let cases = export::reimport(tmp.path());
-    let mut by_file: BTreeMap<&str, Vec<(String, Result<(), String>)>> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, Vec<Checked>> = BTreeMap::new();
     for c in &cases {
         by_file
             .entry(c.file)
