@@ -317,7 +317,12 @@ fn main() -> ExitCode {
         Command::Report(args) => outputs::report(args),
         Command::Vectors(VectorsCommand::Generate { vectors }) => {
             let dir = vectors_dir(vectors);
-            match regen::generate(&dir) {
+            // The recipes' files, then the committed export made from them.
+            let all = regen::generate(&dir).and_then(|mut paths| {
+                paths.extend(asyncpay_vectors::export::regenerate(&dir)?);
+                Ok(paths)
+            });
+            match all {
                 Ok(paths) => {
                     for p in &paths {
                         println!("wrote {}", p.display());

@@ -65,10 +65,18 @@ pub fn dependents(suite: &Suite, gap: &Gap) -> Dependents {
 pub fn incomplete(cat: &Catalogue) -> Vec<String> {
     let mut out = Vec::new();
     for g in &cat.gaps {
-        if g.proposed.as_deref().filter(|p| !p.trim().is_empty()).is_none() {
+        if g.proposed
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .is_none()
+        {
             out.push(format!("{}: no `proposed` wording", g.id));
         }
-        if g.choice.as_deref().filter(|p| !p.trim().is_empty()).is_none() {
+        if g.choice
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .is_none()
+        {
             out.push(format!("{}: no `choice`", g.id));
         }
     }

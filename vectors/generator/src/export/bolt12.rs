@@ -37,6 +37,9 @@ pub fn fields(bytes: &[u8]) -> Result<J, String> {
 pub fn description(f: &VectorFile, t: &asyncpay_harness::vectors::TestVector) -> String {
     let mut d = t.description.trim_end().to_string();
     if t.result == Verdict::Invalid {
+        if !d.ends_with('.') {
+            d.push('.');
+        }
         let reason = t
             .expected
             .reason

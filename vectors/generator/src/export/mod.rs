@@ -163,10 +163,25 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), String> {
     Ok(())
 }
 
+/// Write the committed copy (`<dir>/export/bolts`) from the vector files
+/// under `dir`, if the draft profile's directory is there (none written
+/// otherwise); returns the paths written.
+pub fn regenerate(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    if !dir.join(PROFILE).is_dir() {
+        return Ok(Vec::new());
+    }
+    let (files, _) = export(dir)?;
+    write(&files, &dir.join(COMMITTED))
+}
+
 /// Where the committed copy (`<dir>/export/bolts`) differs from a fresh
 /// export: each problem names the file (and, for JSON, the first line that
-/// differs). Empty when identical.
+/// differs). Empty when identical, and when `dir` has no directory of the
+/// draft profile (nothing to export).
 pub fn check(dir: &Path) -> Vec<String> {
+    if !dir.join(PROFILE).is_dir() {
+        return Vec::new();
+    }
     let fix = format!(
         "run `asyncpay vectors export --format bolts --out {}`",
         dir.join(COMMITTED).display()
