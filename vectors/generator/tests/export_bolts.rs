@@ -77,6 +77,34 @@ fn a_drifted_copy_is_named() {
     assert!(problems[1].contains("stray.json"));
 }
 
+#[test]
+fn a_malformed_vector_is_an_error_naming_its_file_test_and_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    for area in [
+        "static_invoice",
+        "hold_htlc",
+        "reply_paths",
+        "onion_messages",
+    ] {
+        let from = vectors().join(export::PROFILE).join(format!("{area}.json"));
+        let to = root.join(export::PROFILE).join(format!("{area}.json"));
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let mut text = std::fs::read_to_string(from).unwrap();
+        if area == "hold_htlc" {
+            // The first test's input is no longer hex.
+            text = text.replacen("\"hex\": \"0080", "\"hex\": \"zz80", 1);
+        }
+        std::fs::write(to, text).unwrap();
+    }
+    let err = export::export(root).unwrap_err();
+    assert!(err.contains("hold_htlc.json"), "{err}");
+    assert!(err.contains("test uah-plain"), "{err}");
+    assert!(err.contains("hex"), "{err}");
+    // And the committed copy is then reported, not panicked over.
+    assert_eq!(export::check(root).len(), 1);
+}
+
 /// One imported case: its name and what its check gave.
 type Checked = (String, Result<(), String>);
 
