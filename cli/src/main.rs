@@ -1,6 +1,8 @@
 //! `asyncpay`: run the async payments conformance suite, and generate and
 //! check its vectors.
 
+mod outputs;
+
 use asyncpay_cli::{select, Request, UPSTREAM};
 use asyncpay_harness::runner::{RunOptions, Suite, WORKER_THREAD_NAME};
 use asyncpay_harness::{coverage, matrix, report};
@@ -46,6 +48,13 @@ enum Command {
     /// --seed gives the same inputs. Exits non-zero if the reference broke,
     /// or, with --fail-on-new, if anything new was found.
     Fuzz(Box<FuzzArgs>),
+    /// Write one Markdown finding per divergence of an implementation (each
+    /// entry of adapters/NAME/expected-failures.json) and an index: what
+    /// the draft says (quoted from requirements.json), what the
+    /// implementation does, the minimal input as hex and decoded, the
+    /// command that reproduces it, the evidence. Made from the data alone:
+    /// the adapter need not be built or installed.
+    Report(outputs::ReportArgs),
     /// Generate or check the vector files.
     #[command(subcommand)]
     Vectors(VectorsCommand),
@@ -185,6 +194,25 @@ enum VectorsCommand {
         #[arg(long, value_name = "DIR")]
         vectors: Option<PathBuf>,
     },
+    /// Export the draft profile's (bolts-pr1149) vectors in the bolts
+    /// repository's own JSON shapes, with a README, for the spec PR: static
+    /// invoices as BOLT 12 strings (offers-test.json's shape), update_add_htlc
+    /// / revoke_and_ack / feature cases, the release reply paths
+    /// (route-blinding-test.json's shape) and the held_htlc_available /
+    /// release_held_htlc onion messages (blinded-onion-message-onion-test.json's
+    /// shape). Deterministic: the same vectors give the same bytes. A copy is
+    /// committed under vectors/export/bolts, which `vectors check` compares.
+    Export {
+        /// The shapes to write (only `bolts`).
+        #[arg(long, value_name = "FORMAT", default_value = "bolts")]
+        format: String,
+        /// The output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
     /// Audit the corpus against the reference's rules, one knockout at a
     /// time: every invalid vector breaks only the requirements it names
     /// (with their rules knocked out the reference accepts it), and every
@@ -214,6 +242,20 @@ enum RequirementsCommand {
         /// no `unobservable` reason in the catalogue.
         #[arg(long)]
         fail_uncovered: bool,
+    },
+    /// The draft's gaps (requirements.json `gaps`): per gap, the requirements
+    /// it touches and how many vectors depend on it; with --markdown, the
+    /// document for the spec PR (the quoted text with its source, what is
+    /// missing or contradictory, the suite's choice, the dependent vectors
+    /// computed from the vector files, the proposed wording). Exits
+    /// non-zero if a gap has no choice or no proposed wording.
+    Gaps {
+        /// Print the Markdown document, postable on the PR as is.
+        #[arg(long)]
+        markdown: bool,
+        /// The vector directory (default: ./vectors, else the repository's).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
     },
     /// Check every requirement's quote and condition against the spec text:
     /// each must appear (normalised) in its BOLT file.
@@ -272,9 +314,15 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run(*args),
         Command::Fuzz(args) => fuzz(*args),
+        Command::Report(args) => outputs::report(args),
         Command::Vectors(VectorsCommand::Generate { vectors }) => {
             let dir = vectors_dir(vectors);
-            match regen::generate(&dir) {
+            // The recipes' files, then the committed export made from them.
+            let all = regen::generate(&dir).and_then(|mut paths| {
+                paths.extend(asyncpay_vectors::export::regenerate(&dir)?);
+                Ok(paths)
+            });
+            match all {
                 Ok(paths) => {
                     for p in &paths {
                         println!("wrote {}", p.display());
@@ -290,7 +338,9 @@ fn main() -> ExitCode {
         }
         Command::Vectors(VectorsCommand::Check { vectors }) => {
             let dir = vectors_dir(vectors);
-            let res = regen::check(&dir);
+            let mut res = regen::check(&dir);
+            let exported = asyncpay_vectors::export::check(&dir);
+            res.problems.extend(exported);
             for p in &res.problems {
                 eprintln!("error: {p}");
             }
@@ -299,8 +349,9 @@ fn main() -> ExitCode {
             }
             if res.problems.is_empty() {
                 println!(
-                    "{} vector files checked: well formed, requirement ids known, identical to their recipes",
-                    res.files - res.not_built.len()
+                    "{} vector files checked: well formed, requirement ids known, identical to their recipes; {} identical to its export",
+                    res.files - res.not_built.len(),
+                    asyncpay_vectors::export::COMMITTED
                 );
                 ExitCode::SUCCESS
             } else {
@@ -312,6 +363,11 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Command::Vectors(VectorsCommand::Export {
+            format,
+            out,
+            vectors,
+        }) => outputs::export(&format, &out, vectors),
         Command::Vectors(VectorsCommand::Audit { vectors }) => {
             let Some(suite) = load_suite(&vectors_dir(vectors)) else {
                 return ExitCode::FAILURE;
@@ -357,6 +413,9 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Command::Requirements(RequirementsCommand::Gaps { markdown, vectors }) => {
+            outputs::gaps(markdown, vectors)
         }
         Command::Requirements(RequirementsCommand::Check { bolts, vectors }) => {
             let dir = vectors_dir(vectors);

@@ -169,6 +169,18 @@ pub struct Gap {
     pub description: String,
     /// Ids of the requirements the gap affects; each must exist.
     pub requirements: Vec<String>,
+    /// The vector flags (`DraftGap...`) that mark the vectors depending on
+    /// the suite's choice here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// The choice the suite made where the draft is silent or contradicts
+    /// itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+    /// A wording proposed for the draft that would close the gap (the
+    /// suite's own text, not the spec's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<String>,
 }
 
 impl Catalogue {
@@ -618,6 +630,9 @@ mod tests {
             origin: None,
             description: "d".into(),
             requirements: vec!["bolt1/tlv/reader/nothing".into()],
+            flags: vec![],
+            choice: None,
+            proposed: None,
         });
         let err = Catalogue::from_json(&json(&gap)).unwrap_err();
         assert!(err.contains("unknown requirement id"), "{err}");

@@ -14,6 +14,9 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod export;
+pub mod findings;
+pub mod gaps;
 pub mod recipes;
 pub mod regen;
 pub mod upstream;

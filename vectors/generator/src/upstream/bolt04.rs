@@ -43,6 +43,60 @@ fn eq(what: &str, got: &str, want: &str) -> Result<(), String> {
     }
 }
 
+/// The `encrypted_data_tlv` type of the release context in the draft
+/// profile (the suite's choice: the draft assigns none), and its name in
+/// an upstream-shaped `tlvs` object.
+pub const RELEASE_CONTEXT_TYPE: u64 = 16;
+/// See [`RELEASE_CONTEXT_TYPE`].
+pub const RELEASE_CONTEXT_NAME: &str = "release_held_htlc";
+
+/// `onionmsg_tlv` records by name, as an upstream-shaped `onionmessage`
+/// object or final `tlvs` object names them (72 and 74 are the draft
+/// profile's choice).
+const ONIONMSG_NAMES: &[(&str, u64)] = &[
+    ("reply_path", 2),
+    ("encrypted_recipient_data", 4),
+    ("invoice_request", 64),
+    ("invoice", 66),
+    ("invoice_error", 68),
+    ("static_invoice", 70),
+    ("held_htlc_available", 72),
+    ("release_held_htlc", 74),
+];
+
+/// The name of an `onionmsg_tlv` type: its field's, or `unknown_tag_<n>`.
+pub fn onionmsg_name(t: u64) -> String {
+    ONIONMSG_NAMES
+        .iter()
+        .find(|(_, n)| *n == t)
+        .map(|(k, _)| k.to_string())
+        .unwrap_or_else(|| format!("unknown_tag_{t}"))
+}
+
+/// The type of a named `onionmsg_tlv` record (see [`onionmsg_name`]).
+pub fn onionmsg_type(name: &str) -> Option<u64> {
+    ONIONMSG_NAMES
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, n)| *n)
+        .or_else(|| name.strip_prefix("unknown_tag_")?.parse().ok())
+}
+
+/// The records of an upstream-shaped object (`onionmessage`, or a final
+/// hop's `tlvs`), every key but `comment` and `onion_message_packet`.
+pub fn named_records(v: &Value) -> Result<Vec<(u64, Vec<u8>)>, String> {
+    let obj = v.as_object().ok_or("not an object")?;
+    let mut out = Vec::new();
+    for (k, x) in obj {
+        if k == "comment" || k == "onion_message_packet" {
+            continue;
+        }
+        let t = onionmsg_type(k).ok_or_else(|| format!("no onionmsg_tlv record is named {k}"))?;
+        out.push((t, hex::decode(s(x)).map_err(|e| format!("{k}: {e}"))?));
+    }
+    Ok(out)
+}
+
 /// A profile for the profile-independent upstream cases (the draft's numbers).
 pub fn upstream_profile() -> Profile {
     serde_json::from_value(serde_json::json!({
@@ -106,6 +160,7 @@ pub fn encode_tlvs(v: &Value) -> Result<Vec<u8>, String> {
                 recs.push((14, f));
             }
             "path_key_override_secret" => {}
+            RELEASE_CONTEXT_NAME => recs.push((RELEASE_CONTEXT_TYPE, hx(x)?)),
             other => {
                 let t = other
                     .strip_prefix("unknown_tag_")
@@ -228,7 +283,8 @@ fn generate_cases(
             format!("generate/{alias}/decoded_tlvs"),
             Box::new(move || {
                 let b = hex::decode(&want).map_err(|e| e.to_string())?;
-                let d = blinding::parse_encrypted_data(&b, &[]).map_err(|e| e.detail)?;
+                let d = blinding::parse_encrypted_data(&b, &[RELEASE_CONTEXT_TYPE])
+                    .map_err(|e| e.detail)?;
                 let o =
                     |x: Option<secp256k1::PublicKey>| x.map(|p| calc::ph(&p)).unwrap_or_default();
                 eq(
@@ -344,11 +400,11 @@ pub fn cases(root: &Path) -> Vec<UpstreamCase> {
     let mut out = Vec::new();
     match load_json(root, RB) {
         Err(c) => out.push(c),
-        Ok(doc) => route_blinding(&mut out, Arc::new(doc)),
+        Ok(doc) => route_blinding(&mut out, RB, Arc::new(doc)),
     }
     match load_json(root, OM) {
         Err(c) => out.push(c),
-        Ok(doc) => onion_message_cases(&mut out, Arc::new(doc)),
+        Ok(doc) => onion_message_cases(&mut out, OM, Arc::new(doc)),
     }
     out
 }
@@ -357,7 +413,9 @@ fn rb_segment(_i: usize, h: &Value, _all: &[Value]) -> Option<String> {
     h.get("session_key").map(s)
 }
 
-fn route_blinding(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
+/// The cases of one document in the shape of `route-blinding-test.json`
+/// (`file` names it in the cases).
+pub fn route_blinding(out: &mut Vec<UpstreamCase>, file: &'static str, doc: Arc<Value>) {
     const FIELDS: &[(&str, &str)] = &[
         ("path_privkey", "path_privkey"),
         ("path_key", "path_key"),
@@ -366,8 +424,8 @@ fn route_blinding(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
         ("encrypted_data", "encrypted_data"),
         ("blinded_node_id", "blinded_node_id"),
     ];
-    generate_cases(out, RB, doc.clone(), FIELDS, "encoded_tlvs", rb_segment);
-    route_case(out, RB, doc.clone(), rb_segment);
+    generate_cases(out, file, doc.clone(), FIELDS, "encoded_tlvs", rb_segment);
+    route_case(out, file, doc.clone(), rb_segment);
     let route = doc["route"]["hops"].as_array().cloned().unwrap_or_default();
     for (i, h) in doc["unblind"]["hops"]
         .as_array()
@@ -392,7 +450,7 @@ fn route_blinding(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
             }
             let (h, enc) = (h.clone(), enc.clone());
             out.push(case(
-                RB,
+                file,
                 format!("unblind/{alias}/{field}"),
                 Box::new(move || {
                     let k = asyncpay_reference::crypto::secret_key(&s(&h["node_privkey"]), "k")
@@ -447,7 +505,12 @@ fn om_segment(i: usize, _h: &Value, all: &[Value]) -> Option<String> {
     starts.then(|| s(&all[i]["path_key_secret"]))
 }
 
-fn onion_message_cases(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
+/// The cases of one document in the shape of
+/// `blinded-onion-message-onion-test.json` (`file` names it in the cases).
+/// The final node's records are the `onionmessage` object's (by name, see
+/// [`onionmsg_name`]); a decrypt hop may give the `release_auth_key` its
+/// node checks a release context with.
+pub fn onion_message_cases(out: &mut Vec<UpstreamCase>, file: &'static str, doc: Arc<Value>) {
     const FIELDS: &[(&str, &str)] = &[
         ("path_key_secret", "path_privkey"),
         ("E", "path_key"),
@@ -486,18 +549,18 @@ fn onion_message_cases(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
         .unwrap_or(true));
     generate_cases(
         out,
-        OM,
+        file,
         doc.clone(),
         FIELDS,
         "encrypted_data_tlv",
         om_segment,
     );
-    route_case(out, OM, doc.clone(), om_segment);
+    route_case(out, file, doc.clone(), om_segment);
 
     // The packet: the reference's build op, and the calculator.
     let d2 = doc.clone();
     out.push(case(
-        OM,
+        file,
         "onionmessage/packet".into(),
         Box::new(move || {
             let doc = &d2;
@@ -506,20 +569,26 @@ fn onion_message_cases(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
                 o.remove("comment");
             }
             let path: BlindedPathView = serde_json::from_value(route).map_err(|e| e.to_string())?;
-            let hello = s(&doc["onionmessage"]["unknown_tag_1"]);
+            let records = named_records(&doc["onionmessage"])?;
             let want_packet = s(&doc["onionmessage"]["onion_message_packet"]);
             let want_msg = s(&doc["decrypt"]["hops"][0]["onion_message"]);
+            let len = (want_packet.len() / 2)
+                .checked_sub(66)
+                .ok_or("onion_message_packet too short")?;
             let input = BuildOnionMessage {
                 session_key: s(&doc["generate"]["session_key"]),
                 path: path.clone(),
                 content: None,
                 reply_path: None,
-                extra_tlvs: vec![RawTlv {
-                    tlv_type: 1,
-                    value: hello.clone(),
-                }],
+                extra_tlvs: records
+                    .iter()
+                    .map(|(t, v)| RawTlv {
+                        tlv_type: *t,
+                        value: hex::encode(v),
+                    })
+                    .collect(),
                 intermediate_tlvs: vec![],
-                payloads_len: Some(1300),
+                payloads_len: Some(len as u32),
             };
             let v = onion_message::build(&input, &upstream_profile()).map_err(|e| e.detail)?;
             eq("reference onion_message", &v.onion_message, &want_msg)?;
@@ -528,23 +597,23 @@ fn onion_message_cases(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
                 &v.first_node_id,
                 &s(&doc["route"]["first_node_id"]),
             )?;
-            let session = calc::sk(&input.session_key);
+            let session = asyncpay_reference::crypto::secret_key(&input.session_key, "session_key")
+                .map_err(|e| e.detail)?;
             let mut ids = Vec::new();
             let mut payloads = Vec::new();
-            let hello_b = hex::decode(&hello).map_err(|e| e.to_string())?;
             for (i, h) in path.hops.iter().enumerate() {
                 ids.push(
                     asyncpay_reference::crypto::public_key(&h.blinded_node_id, "B")
                         .map_err(|e| e.detail)?,
                 );
                 let enc = hex::decode(&h.encrypted_recipient_data).map_err(|e| e.to_string())?;
-                payloads.push(if i + 1 == path.hops.len() {
-                    calc::tlvs(&[(1, &hello_b), (4, &enc)])
-                } else {
-                    calc::tlvs(&[(4, &enc)])
-                });
+                let mut recs = vec![(4, enc)];
+                if i + 1 == path.hops.len() {
+                    recs.extend(records.iter().cloned());
+                }
+                payloads.push(tlv::write_stream(&mut recs));
             }
-            let (packet, _) = calc::sphinx(&session, &ids, &payloads, 1300);
+            let (packet, _) = calc::sphinx(&session, &ids, &payloads, len);
             eq("calculator packet", &hex::encode(&packet), &want_packet)?;
             let e = asyncpay_reference::crypto::public_key(&path.first_path_key, "E")
                 .map_err(|e| e.detail)?;
@@ -562,13 +631,13 @@ fn onion_message_cases(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
         let h = h.clone();
         let r = doc["route"]["hops"][i].clone();
         out.push(case(
-            OM,
+            file,
             format!("decrypt/{alias}"),
             Box::new(move || {
                 let input = PeelOnionMessage {
                     node_secret: s(&h["privkey"]),
                     onion_message: s(&h["onion_message"]),
-                    release_auth_key: None,
+                    release_auth_key: h.get("release_auth_key").map(s),
                     counterparty_secret: None,
                     held_release_secrets: vec![],
                 };
@@ -583,8 +652,7 @@ fn onion_message_cases(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
                         eq("forwarded onion_message", &f.onion_message, n)
                     }
                     (None, None, Some(rcv)) => {
-                        let o = rcv.other_tlvs.first().ok_or("no unknown_tag_1")?;
-                        eq("unknown_tag_1", &o.value, &s(&h["tlvs"]["unknown_tag_1"]))?;
+                        let _ = rcv;
                         // The raw payload, through the Sphinx layer alone.
                         let msg = hex::decode(s(&h["onion_message"])).map_err(|e| e.to_string())?;
                         let (pk, packet) =
@@ -593,11 +661,12 @@ fn onion_message_cases(out: &mut Vec<UpstreamCase>, doc: Arc<Value>) {
                             .map_err(|e| e.detail)?;
                         let (_, b) = blinding::hop_keys(&k, &pk).map_err(|e| e.detail)?;
                         let p = sphinx::peel(&packet, &b, &[], 0).map_err(|e| e.detail)?;
-                        let st = tlv::parse(&p.payload).map_err(|e| e.to_string())?;
+                        // Every record of the final payload, as the hop's `tlvs` names them.
+                        let mut want = named_records(&h["tlvs"])?;
                         eq(
-                            "encrypted_recipient_data",
-                            &hex::encode(st.get(4).unwrap_or_default()),
-                            &s(&h["tlvs"]["encrypted_recipient_data"]),
+                            "final payload",
+                            &hex::encode(&p.payload),
+                            &hex::encode(tlv::write_stream(&mut want)),
                         )?;
                         eq(
                             "route encrypted_recipient_data",

@@ -85,19 +85,36 @@ fn offer_cases(root: &Path) -> Vec<UpstreamCase> {
 }
 
 fn check_offer(e: &Value) -> Result<(), String> {
+    check_string_entry(e, bech32::HRP_OFFER, &|s| {
+        offer::decode_offer_string(s, &any_chain)
+            .map(|(bytes, _)| bytes)
+            .map_err(|r| format!("{r:?}"))
+    })
+}
+
+/// Check one entry in the shape of `offers-test.json` (`valid`, `bolt12`,
+/// and `fields` when valid) with `read`, which decodes and judges the
+/// string: an invalid entry must be refused; a valid one accepted, its
+/// records equal to `fields`, and its bytes re-encode (prefix `hrp`) to the
+/// same string.
+pub fn check_string_entry(
+    e: &Value,
+    hrp: &str,
+    read: &dyn Fn(&str) -> Result<Vec<u8>, String>,
+) -> Result<(), String> {
     let s = text(e, "bolt12");
     let valid = e
         .get("valid")
         .and_then(Value::as_bool)
         .ok_or("no 'valid'")?;
-    let got = offer::decode_offer_string(&s, &any_chain);
+    let got = read(&s);
     if !valid {
         return match got {
-            Ok(_) => Err("invalid offer was accepted".into()),
+            Ok(_) => Err("invalid string was accepted".into()),
             Err(_) => Ok(()),
         };
     }
-    let (bytes, _) = got.map_err(|r| format!("valid offer rejected: {r:?}"))?;
+    let bytes = got.map_err(|r| format!("valid string rejected: {r}"))?;
     let stream = tlv::parse(&bytes).map_err(|e| e.to_string())?;
     let want: Vec<(u64, u64, String)> = e
         .get("fields")
@@ -120,11 +137,44 @@ fn check_offer(e: &Value) -> Result<(), String> {
     if have != want {
         return Err(format!("fields differ: have {have:?}, want {want:?}"));
     }
-    let again = bech32::encode(bech32::HRP_OFFER, &bytes).map_err(|r| r.detail)?;
+    let again = bech32::encode(hrp, &bytes).map_err(|r| r.detail)?;
     if again != s {
         return Err(format!("re-encoding gives {again}"));
     }
     Ok(())
+}
+
+/// The cases of a file in the shape of `offers-test.json` that holds
+/// static invoices (prefix `lni`), each with the reader's clock `now`, as
+/// `asyncpay vectors export --format bolts` writes them: each string is
+/// read by the reference's static invoice reader under the draft's
+/// numbers. Case names are `static_invoice/<index>-<slug>`.
+pub fn static_invoice_cases(root: &Path, file: &'static str) -> Vec<UpstreamCase> {
+    let json = match load_json(root, file) {
+        Ok(j) => j,
+        Err(c) => return vec![c],
+    };
+    entries(&json)
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let name = format!("static_invoice/{i:02}-{}", slug(&text(&e, "description")));
+            case(file, name, move || {
+                let now = e.get("now").and_then(Value::as_u64).ok_or("no 'now'")?;
+                check_string_entry(&e, bech32::HRP_INVOICE, &|s| {
+                    let bytes =
+                        bech32::decode(s, bech32::HRP_INVOICE).map_err(|r| format!("{r:?}"))?;
+                    asyncpay_reference::static_invoice::decode(
+                        &bytes,
+                        now,
+                        &super::bolt04::upstream_profile(),
+                    )
+                    .map_err(|r| format!("{r:?}"))?;
+                    Ok(bytes)
+                })
+            })
+        })
+        .collect()
 }
 
 /// The hex inside "H(`Tag`,<hex>)", if the key has that form.

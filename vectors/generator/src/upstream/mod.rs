@@ -8,6 +8,8 @@ use std::path::Path;
 
 pub mod bolt12;
 
+pub mod messages;
+
 pub use asyncpay_harness::upstream::UpstreamCase;
 
 /// Every upstream case under `root` (the `vectors/upstream` directory).
