@@ -289,6 +289,10 @@ rules! {
     /// Payer: a different reply path for each `held_htlc_available`.
     /// Knocked out: the first for all of them.
     PayerUniqueReplyPaths => "payer/unique-reply-paths", "bolt2/reply-paths/payer/unique-reply-path";
+    /// Payer (choice): reconnecting to its LSP with a held HTLC unsettled,
+    /// `held_htlc_available` again over the same paths. Knocked out: sent
+    /// once only.
+    PayerRetransmitOnReconnect => "payer/retransmit-on-reconnect", "bolt2/onion-messages/payer/send-held-htlc-available";
     /// Payer (choice): one invoice paid per payment. Knocked out: each one.
     PayerPayOnce => "payer/pay-once", "bolt12/onion-messages/payer/pay-asynchronously";
     /// Payer: paying an invoice that is not static, no
@@ -490,6 +494,7 @@ pub const SCENARIO: &[Rule] = &[
     Rule::PayerHoldNeedsPeerFeature,
     Rule::PayerTwoHeldHtlcAvailable,
     Rule::PayerUniqueReplyPaths,
+    Rule::PayerRetransmitOnReconnect,
     Rule::PayerPayOnce,
     Rule::PayerNoPreimageOtherwise,
     Rule::PayerPathAuthenticated,

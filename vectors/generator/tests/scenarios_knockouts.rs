@@ -126,6 +126,12 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             req::RAA_RECEIVER_UNIQUE_REPLY_PATHS,
         ),
         (
+            Rule::PayerRetransmitOnReconnect,
+            &["payer-retransmits-held-htlc-available-after-reconnection"],
+            Level::Choice,
+            req::RAA_RECEIVER_TWO_MESSAGES,
+        ),
+        (
             Rule::PayerNoPreimageOtherwise,
             &["payer-fresh-invoice-no-hold-no-sender-preimage"],
             Level::Must,

@@ -16,7 +16,9 @@
 //!   not paid.
 //!
 //! Choices: the first invoice that arrives for a payment is paid; later ones
-//! are ignored. A payer that will stay online (or whose LSP cannot hold)
+//! are ignored. Reconnecting to its LSP, the payer sends every
+//! `held_htlc_available` of its held HTLCs again (it never learns here
+//! whether they settled; the draft has no acknowledgement). A payer that will stay online (or whose LSP cannot hold)
 //! sends `held_htlc_available` with its own reply paths and sends the HTLC,
 //! without `hold_htlc`, on `release_held_htlc` (the draft's informative note).
 
@@ -37,6 +39,9 @@ struct Payment {
     awaiting_release: Option<StaticInvoiceSpec>,
     /// The static invoice of a held HTLC whose holder has not given paths yet.
     awaiting_paths: Option<StaticInvoiceSpec>,
+    /// The `held_htlc_available` messages sent for a held HTLC, sent again
+    /// on reconnection to the LSP.
+    held_sent: Vec<Action>,
     paid: bool,
 }
 
@@ -186,11 +191,13 @@ impl Payer {
                 } else {
                     i % paths.len()
                 };
-                out.push(Action::OnionMessageSent {
+                let a = Action::OnionMessageSent {
                     message: OnionMessage::HeldHtlcAvailable,
                     over: PathId::Named(mp.clone()),
                     reply_path: paths.get(k).map(|r| PathId::Named(r.clone())),
-                });
+                };
+                p.held_sent.push(a.clone());
+                out.push(a);
             }
         }
     }
@@ -228,6 +235,7 @@ impl Machine for Payer {
                         started: false,
                         awaiting_release: None,
                         awaiting_paths: None,
+                        held_sent: Vec::new(),
                         paid: false,
                     },
                 );
@@ -291,6 +299,15 @@ impl Machine for Payer {
                 from: Role::PayerLsp,
                 release_paths,
             } => self.release_paths(release_paths, &mut out),
+            Event::PeerReconnects {
+                peer: Role::PayerLsp,
+            } if !knocked_out(Rule::PayerRetransmitOnReconnect) => {
+                // The draft has no acknowledgement of held_htlc_available:
+                // a message lost while a hop was away is sent again.
+                for p in self.payments.values() {
+                    out.extend(p.held_sent.iter().cloned());
+                }
+            }
             _ => {}
         }
         out

@@ -22,11 +22,13 @@ use asyncpay_harness::vectors::{Expected, FileBuilder, FlagNote, TestVector, Vec
 use bitcoin_hashes::{sha256, Hash};
 
 mod lsp;
+mod multipart;
 mod payer;
 mod recipient;
 mod server;
 
 use lsp::lsp_cases;
+use multipart::multipart_cases;
 use payer::payer_cases;
 use recipient::recipient_cases;
 use server::server_cases;
@@ -357,6 +359,7 @@ fn held_prefix(until: Option<usize>) -> Vec<Step> {
 pub fn scenarios() -> Vec<(String, String, Scenario)> {
     lsp_cases()
         .into_iter()
+        .chain(multipart_cases())
         .chain(payer_cases())
         .chain(recipient_cases())
         .chain(server_cases())

@@ -361,5 +361,33 @@ pub(super) fn payer_cases() -> Vec<Case> {
             must(any_sent(), &[req::INVOICE_PAY_ASYNC]),
         ]),
     ),
+    case(
+        "payer-retransmits-held-htlc-available-after-reconnection",
+        "an often-offline payer whose held HTLC's held_htlc_available messages went out over the recipient's two message paths",
+        "it disconnects from its LSP and reconnects, the HTLC still unsettled",
+        "it sends held_htlc_available again over both message paths, with its LSP's release paths as reply paths",
+        payer_with(true, true, vec![
+            pay(),
+            invreq_sent(),
+            invoice_arrives(0, OnionMessage::StaticInvoice(static_invoice())),
+            expect(Level::Choice, sent(Some(true)), &[req::SENDER_HOLD_RECIPIENT_OFFLINE, req::SENDER_HOLD_SELF_OFFLINE], OFTEN_OFFLINE_HOLDS),
+            revoke_and_ack(Role::PayerLsp, &LSP_RELEASE),
+            held_htlc_available(
+                ReplyPathPattern::OneOf(LSP_RELEASE.iter().map(|p| PathId::Named(p.to_string())).collect()),
+                Level::Must,
+                &[req::RAA_RECEIVER_TWO_MESSAGES, req::RAA_RECEIVER_UNIQUE_REPLY_PATHS],
+                "",
+            ),
+            ev(Event::PeerDisconnects { peer: Role::PayerLsp }),
+            ev(Event::PeerReconnects { peer: Role::PayerLsp }),
+            held_htlc_available(
+                ReplyPathPattern::OneOf(LSP_RELEASE.iter().map(|p| PathId::Named(p.to_string())).collect()),
+                Level::Choice,
+                &[req::RAA_RECEIVER_TWO_MESSAGES],
+                "Draft silent on a held_htlc_available lost while the recipient or a hop was away: the spec meeting weighed retransmitting it against a positive acknowledgement, and the draft has no acknowledgement. Choice: the payer, reconnecting to its LSP with its HTLC still unsettled, sends held_htlc_available again as it did the first time (the release context makes a second release harmless: lsp-release-twice-after-payer-reconnection).",
+            ),
+            nothing(&[req::RAA_RECEIVER_TWO_MESSAGES]),
+        ]),
+    ),
     ]
 }
