@@ -11,6 +11,7 @@
 //! | the same, after a fresh invoice (HTLC without `hold_htlc`) | the driver puts n paths, built as the LSP would for a held HTLC, in the LSP's real `revoke_and_ack` (which has none) |
 //! | no `revoke_and_ack` event, the payer holding a static invoice's HTLC | the LSP's real `revoke_and_ack` with its release path (and every LSP → payer channel message after it) stays in flight until the scenario's steps are done |
 //! | `onion_message` `release_held_htlc` from the recipient over the payer's own reply path (`own{step, index}`) | the recipient comes online, is handed the captured `held_htlc_available` that carries that reply path, and its genuine `release_held_htlc` is delivered |
+//! | `peer_disconnects` / `peer_reconnects` of the payer's LSP, after its `revoke_and_ack` | the payer's link to the LSP is cut / restored (channel_reestablish and all); the payer's onion messages after it are its actions |
 //! | `time_passes` between the `pay_offer` and the `static_invoice` that answers it | nothing on the network: its effect is in the static invoice's age. LDK's payer compares the invoice's `created_at` (+ relative expiry) with the wall clock (ln/outbound_payment.rs:1177-1183), so before `pay_offer` the driver puts in the server's store, in place of the real invoice, one the recipient's keys sign for an offer the driver builds with them, whose `created_at` is the wall clock minus the scenario's age at arrival (`initial.time` + the time passed − `created_at`), with the scenario's relative expiry (none: LDK's default of 14 days); the payer pays that offer, and the invoice is captured on its way and delivered at the `static_invoice` step (`net/payer_io.rs` `serve_aged_static_invoice`). LDK's server refuses to send an expired invoice (offers/flow.rs:1160-1163); the driver, playing the server, then sends it over the payer's reply path itself. After the delivery the payer must either have abandoned the payment with `PaymentExpired` or sent an HTLC (judged by the scenario); anything else (the invoice not delivered, rejected for another reason) is a driver error, never a pass |
 //!
 //! The real server answers within the `pay_offer` settle, and the LSP's
@@ -183,6 +184,12 @@ fn check(s: &sc::Scenario) -> Result<(), ScenarioError> {
                      moves neither (driver test i_payer_expiry_reads_the_wall_clock_not_block_time)"
                 ))
             }
+            sc::Event::PeerDisconnects {
+                peer: sc::Role::PayerLsp,
+            }
+            | sc::Event::PeerReconnects {
+                peer: sc::Role::PayerLsp,
+            } if answered && raa => {}
             other => {
                 return unsupported(format!(
                     "step {i}: {other:?} is not mapped for the payer role on the real network"
@@ -397,6 +404,19 @@ pub(super) fn run(s: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
                         }
                         obs.extend_from_slice(&net.observations().trace[from..]);
                     }
+                    m.refresh(net);
+                    let acts = m.actions(&obs);
+                    m.push(i, acts);
+                }
+                sc::Event::PeerDisconnects { .. } | sc::Event::PeerReconnects { .. } => {
+                    let mut obs = std::mem::take(&mut m.pending);
+                    let from = net.observations().trace.len();
+                    if matches!(ev, sc::Event::PeerDisconnects { .. }) {
+                        net.disconnect(NodeRole::Payer, NodeRole::PayerLsp)?;
+                    } else {
+                        net.reconnect(NodeRole::Payer, NodeRole::PayerLsp)?;
+                    }
+                    obs.extend_from_slice(&net.observations().trace[from..]);
                     m.refresh(net);
                     let acts = m.actions(&obs);
                     m.push(i, acts);

@@ -92,7 +92,12 @@ pub(super) fn multipart_cases() -> Vec<Case> {
             ONE_RELEASE_ONE_PART,
         ),
         release(own(2, 0)),
-        expect(Level::Choice, forwarded(0), &[req::HOLD_FORWARD_ON_RELEASE], ONE_RELEASE_ONE_PART),
+        expect(
+            Level::Choice,
+            forwarded(0),
+            &[req::HOLD_FORWARD_ON_RELEASE],
+            ONE_RELEASE_ONE_PART,
+        ),
         release(own(6, 0)),
         forward_on_release(1),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
@@ -110,17 +115,19 @@ pub(super) fn multipart_cases() -> Vec<Case> {
     s.extend([
         expect(
             Level::Choice,
-            must_not(
-                vec![failed_back(1, None)],
-                Some(13),
-            ),
+            must_not(vec![failed_back(1, None)], Some(13)),
             &[req::FAIL_AT_EXPIRY],
             at,
         ),
         // 105 blocks: 39 before the first part's outgoing_cltv_value (H + 144),
         // 59 before the second's (H + 164).
         ev(Event::BlocksMined { count: 105 }),
-        expect(Level::Choice, failed_back(0, None), &[req::FAIL_AT_EXPIRY], at),
+        expect(
+            Level::Choice,
+            failed_back(0, None),
+            &[req::FAIL_AT_EXPIRY],
+            at,
+        ),
         release(own(6, 0)),
         forward_on_release(1),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
@@ -134,7 +141,10 @@ pub(super) fn multipart_cases() -> Vec<Case> {
     ));
 
     let mut s = vec![
-        must(must_not(vec![forwarded(0)], Some(6)), &[req::HOLD_NO_FORWARD]),
+        must(
+            must_not(vec![forwarded(0)], Some(6)),
+            &[req::HOLD_NO_FORWARD],
+        ),
         part(0, 144),
     ];
     s.extend(committed());
@@ -142,7 +152,10 @@ pub(super) fn multipart_cases() -> Vec<Case> {
         nothing(&[req::HOLD_NO_FORWARD]),
         release(own(2, 0)),
         forward_on_release(0),
-        must(must_not(vec![forwarded(1)], Some(14)), &[req::HOLD_NO_FORWARD]),
+        must(
+            must_not(vec![forwarded(1)], Some(14)),
+            &[req::HOLD_NO_FORWARD],
+        ),
         part(1, 144),
     ]);
     s.extend(committed());
