@@ -94,8 +94,12 @@ pub struct PeelOnionMessage {
     /// `payer_encrypted_reply_path` and `unique_salt` decrypts the reply path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterparty_secret: Option<String>,
-    /// Experimental (PR 989's first form): the `payment_release_secret`s of
-    /// the HTLCs this node holds, hex. A `release_held_htlc` must echo one.
+    /// Experimental: the secrets of the HTLCs this node holds, hex, that a
+    /// message must echo to release one: PR 989's first form's
+    /// `payment_release_secret` (echoed by `release_held_htlc`), the
+    /// trampoline hold's async-payment nonce (echoed by
+    /// `async_payment_trigger`), the unblock design's payment id (echoed by
+    /// `payment_unblock`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub held_release_secrets: Vec<String>,
 }

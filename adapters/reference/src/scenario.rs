@@ -22,6 +22,7 @@
 //! role behaves as a node without it would, and `asyncpay vectors audit`
 //! shows a scenario that catches it. [`run_op`] never knocks anything out.
 
+pub mod designs;
 pub mod lsp;
 pub mod payer;
 pub mod recipient;
