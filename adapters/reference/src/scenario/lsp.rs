@@ -232,7 +232,12 @@ impl Lsp {
             return;
         };
         match h.state {
-            HtlcState::Added | HtlcState::Signed => h.release_requested = true,
+            HtlcState::Added | HtlcState::Signed => {
+                h.release_requested = true;
+                if knocked_out(Rule::LspForwardAfterCommitment) {
+                    self.forward(id, w, out);
+                }
+            }
             HtlcState::Committed => self.forward(id, w, out),
             HtlcState::Forwarded if knocked_out(Rule::LspForwardOnce) => self.forward(id, w, out),
             _ => {}
