@@ -122,14 +122,18 @@ pub fn decode_payload(bytes: &[u8], profile: &Profile) -> Result<PaymentPayloadV
     let cltv = s
         .get(OUTGOING_CLTV_VALUE)
         .ok_or_else(|| rej(ReasonClass::MissingField, "no outgoing_cltv_value"))?;
-    let cltv = tlv::read_tu64(cltv, 4)
-        .ok_or_else(|| rej(ReasonClass::InvalidValue, "outgoing_cltv_value is not a tu32"))?;
+    let cltv = tlv::read_tu64(cltv, 4).ok_or_else(|| {
+        rej(
+            ReasonClass::InvalidValue,
+            "outgoing_cltv_value is not a tu32",
+        )
+    })?;
     let scid = match s.get(SHORT_CHANNEL_ID) {
         None => None,
         Some(v) => {
-            let b: [u8; 8] = v.try_into().map_err(|_| {
-                rej(ReasonClass::InvalidValue, "short_channel_id is not 8 bytes")
-            })?;
+            let b: [u8; 8] = v
+                .try_into()
+                .map_err(|_| rej(ReasonClass::InvalidValue, "short_channel_id is not 8 bytes"))?;
             Some(u64::from_be_bytes(b))
         }
     };
@@ -207,12 +211,17 @@ fn read_hold(v: &[u8], one_shot: bool) -> Result<AsyncHoldView, Rejection> {
         }
     })?;
     if let Some(d) = delta {
-        rules::check_bound(Rule::AsyncHoldCltvDelta, d, MAX_DOWNSTREAM_CLTV_DELTA, || {
-            rej(
-                ReasonClass::InvalidValue,
-                format!("downstream_cltv_delta {d} above {MAX_DOWNSTREAM_CLTV_DELTA}"),
-            )
-        })?;
+        rules::check_bound(
+            Rule::AsyncHoldCltvDelta,
+            d,
+            MAX_DOWNSTREAM_CLTV_DELTA,
+            || {
+                rej(
+                    ReasonClass::InvalidValue,
+                    format!("downstream_cltv_delta {d} above {MAX_DOWNSTREAM_CLTV_DELTA}"),
+                )
+            },
+        )?;
     }
     Ok(AsyncHoldView {
         mode: if one_shot { "one_shot" } else { "trampoline" }.into(),

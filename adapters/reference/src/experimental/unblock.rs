@@ -54,9 +54,12 @@ pub fn check_request(value: &[u8]) -> Result<(), Rejection> {
     let s = tlv::parse(value).map_err(|e| rej(e.class(), format!("hold_htlc_request: {e}")))?;
     s.check_known(|t| t == REQUEST_PAYMENT_ID || t == REQUEST_PAYMENT_HASHES)
         .map_err(|e| rej(e.class(), format!("hold_htlc_request: {e}")))?;
-    let id = s
-        .get(REQUEST_PAYMENT_ID)
-        .ok_or_else(|| rej(ReasonClass::MissingField, "hold_htlc_request without payment_id"))?;
+    let id = s.get(REQUEST_PAYMENT_ID).ok_or_else(|| {
+        rej(
+            ReasonClass::MissingField,
+            "hold_htlc_request without payment_id",
+        )
+    })?;
     check_id(id)?;
     let hashes = s.get(REQUEST_PAYMENT_HASHES);
     rules::check(

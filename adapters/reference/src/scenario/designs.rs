@@ -37,7 +37,9 @@ pub fn request(requests: &mut Vec<HoldRequest>, payment_id: &str, hashes: &[Stri
 }
 
 fn lists(r: &HoldRequest, hash: &str) -> bool {
-    r.payment_hashes.iter().any(|h| h.eq_ignore_ascii_case(hash))
+    r.payment_hashes
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(hash))
 }
 
 /// Whether an HTLC of `hash`, committed and not released, waits: some

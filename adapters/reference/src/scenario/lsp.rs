@@ -182,10 +182,7 @@ impl Lsp {
                 self.fail(id, FailureCode::InvalidOnionPayload, out);
             } else if released || !self.waits(&h) {
                 self.forward(id, w, out);
-            } else if hold
-                && !self.supports_hold
-                && !knocked_out(Rule::LspFailUnsupportedHold)
-            {
+            } else if hold && !self.supports_hold && !knocked_out(Rule::LspFailUnsupportedHold) {
                 self.fail(id, FailureCode::TemporaryNodeFailure, out);
             }
         }
@@ -268,7 +265,11 @@ impl Lsp {
         let ids: Vec<u64> = self
             .htlcs
             .iter()
-            .filter(|(_, h)| hashes.iter().any(|x| x.eq_ignore_ascii_case(&h.payment_hash)))
+            .filter(|(_, h)| {
+                hashes
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(&h.payment_hash))
+            })
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
@@ -437,7 +438,11 @@ impl Machine for Lsp {
             Event::HtlcFailedDownstream { htlc, .. }
                 if self.htlcs.get(htlc).map(|h| h.state) == Some(HtlcState::Forwarded) =>
             {
-                let mode = self.htlcs.get(htlc).and_then(|h| h.async_hold.as_ref()).map(|a| a.mode);
+                let mode = self
+                    .htlcs
+                    .get(htlc)
+                    .and_then(|h| h.async_hold.as_ref())
+                    .map(|a| a.mode);
                 if let Some(mode) = mode {
                     self.async_failed(*htlc, mode, w, &mut out);
                 } else if knocked_out(Rule::LspFailBackAfterDownstream) {

@@ -12,9 +12,7 @@
 //! with the reference.
 
 use super::onion_messages::{peel_input, Msg};
-use super::reply_paths::{
-    calc, cast, note, node, reason, stream, tv, view, PathDef, SPEC_COMMIT,
-};
+use super::reply_paths::{calc, cast, node, note, reason, stream, tv, view, PathDef, SPEC_COMMIT};
 use asyncpay_adapter::{Profile, ReasonClass};
 use asyncpay_harness::vectors::{FileBuilder, VectorFile, Verdict};
 use serde_json::{json, Value};
@@ -52,10 +50,7 @@ fn receiver_route() -> PathDef {
         hops: vec![
             (
                 cast::RECIPIENT_LSP,
-                stream(
-                    vec![(4, node(cast::RECIPIENT).serialize().to_vec())],
-                    None,
-                ),
+                stream(vec![(4, node(cast::RECIPIENT).serialize().to_vec())], None),
             ),
             (cast::RECIPIENT, stream(vec![(6, vec![0xd1; 16])], None)),
         ],
@@ -153,7 +148,12 @@ fn notes(f: &mut FileBuilder) {
     f.note("ExperimentalTrampolineHold", note("Experimental", "Depends on the suite's pinning of design 000, which names the parts but no numbers or layouts: (1) the hold request is the payload record async_hold, type 4242 (even: an LSP that does not know it must not forward at once); (2) its value is a TLV stream: 0 nonce, 2 downstream_cltv_delta (tu32), 4 receiver_path (a blinded_path), 6 receiver_payload (the receiver's final payload with the keysend secret and amount, sealed by the payer to the receiver's key and relayed unread, so the LSP never learns the secret it could claim the payer's HTLC with); (3) the mode is read from the payload: a short_channel_id makes it one-shot (the packet holds the pre-built onion, the record carries the nonce only), none makes it a trampoline hold (all four fields required); (4) the nonce is 32 bytes; (5) downstream_cltv_delta is at most 2016: the LSP gives the onward HTLC the trigger's height plus the delta, while the payer's own cltv_expiry towards the LSP may be a week or more; (6) async_payment_notice (onion message 76, payer to receiver, its reply path leading to the LSP) and async_payment_trigger (78, receiver to LSP) carry the nonce raw as their whole value; (7) the design's requirements are catalogued under the draft requirement each stands in for (holding until a corresponding release, a bad onion payload).", None, &[R_HOLD, R_PAYLOAD]));
     f.note(
         "Valid",
-        note("Valid", "A correct construction, decoding or peel.", None, &[]),
+        note(
+            "Valid",
+            "A correct construction, decoding or peel.",
+            None,
+            &[],
+        ),
     );
     f.note("HoldFieldsMisfit", note("MalformedInput", "The hold request's fields do not fit its mode: a one-shot hold carrying a trampoline's receiver route, or a trampoline hold without one.", Some("An LSP that reads on either forwards an onion nobody built or has no route to build one to."), &[R_PAYLOAD]));
     f.note("DeltaBound", note("Boundary", "downstream_cltv_delta at, one below and one past the pinned bound of 2016 blocks.", Some("An LSP that accepts a longer delta gives the onward HTLC a non-standard expiry that nodes downstream refuse."), &[R_PAYLOAD]));
@@ -215,9 +215,8 @@ fn hex_input(b: &[u8]) -> Value {
 
 fn payloads(f: &mut FileBuilder, profile: &Profile) {
     let op = "payment_payload.decode";
-    let flags = |extra: &'static str| -> Vec<&'static str> {
-        vec!["ExperimentalTrampolineHold", extra]
-    };
+    let flags =
+        |extra: &'static str| -> Vec<&'static str> { vec!["ExperimentalTrampolineHold", extra] };
     let (b, v) = Hold::trampoline().payload(profile, &[]);
     f.test(tv("payload-trampoline-hold", "The first hop's payload of a trampoline hold: amt_to_forward, outgoing_cltv_value and async_hold with the nonce, a downstream delta of 144, the receiver's two-hop blinded route and its sealed final payload; no short_channel_id (the LSP routes).", &[R_HOLD, R_PAYLOAD], &flags("Valid"), Verdict::Valid, op, hex_input(&b), view(v), None));
     let (b, v) = Hold::one_shot().payload(profile, &[]);
@@ -314,10 +313,7 @@ fn to_lsp() -> PathDef {
         hops: vec![
             (
                 cast::HOP_A,
-                stream(
-                    vec![(4, node(cast::HOLDER).serialize().to_vec())],
-                    Some(37),
-                ),
+                stream(vec![(4, node(cast::HOLDER).serialize().to_vec())], Some(37)),
             ),
             (cast::HOLDER, stream(vec![(6, vec![0xd4; 32])], Some(37))),
         ],

@@ -10,7 +10,7 @@
 //! and blinding calculator.
 
 use super::onion_messages::{peel_input, Msg};
-use super::reply_paths::{cast, note, node, reason, stream, tv, view, PathDef, SPEC_COMMIT};
+use super::reply_paths::{cast, node, note, reason, stream, tv, view, PathDef, SPEC_COMMIT};
 use asyncpay_adapter::{Profile, ReasonClass};
 use asyncpay_harness::vectors::{FileBuilder, VectorFile, Verdict};
 use serde_json::json;
@@ -50,7 +50,10 @@ fn to_lsp() -> PathDef {
 /// The path the payee builds: the payer's LSP (with `payment_unblock`),
 /// then the payer.
 fn unblock_path(profile: &Profile, id: &[u8]) -> PathDef {
-    let t = profile.numbers.encrypted_data_payment_unblock.unwrap_or_default();
+    let t = profile
+        .numbers
+        .encrypted_data_payment_unblock
+        .unwrap_or_default();
     PathDef {
         name: "unblock",
         description: "",
@@ -59,7 +62,10 @@ fn unblock_path(profile: &Profile, id: &[u8]) -> PathDef {
             (
                 cast::HOLDER,
                 stream(
-                    vec![(4, node(cast::PAYER).serialize().to_vec()), (t, id.to_vec())],
+                    vec![
+                        (4, node(cast::PAYER).serialize().to_vec()),
+                        (t, id.to_vec()),
+                    ],
                     None,
                 ),
             ),
@@ -91,7 +97,15 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             &[R_HOLD],
         ),
     );
-    f.note("BadHashes", note("MalformedInput", "The request's payment hashes are missing, or not whole 32-byte hashes.", Some("An LSP that reads on holds nothing, or the wrong payment."), &[R_HOLD]));
+    f.note(
+        "BadHashes",
+        note(
+            "MalformedInput",
+            "The request's payment hashes are missing, or not whole 32-byte hashes.",
+            Some("An LSP that reads on holds nothing, or the wrong payment."),
+            &[R_HOLD],
+        ),
+    );
     f.note(
         "WrongId",
         note(
@@ -114,10 +128,18 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
 
     // The hold requests.
     let one = request(&PAYMENT_ID, Some(hash(1).to_vec()), vec![]);
-    let three = request(&PAYMENT_ID, Some([hash(1), hash(2), hash(3)].concat()), vec![]);
+    let three = request(
+        &PAYMENT_ID,
+        Some([hash(1), hash(2), hash(3)].concat()),
+        vec![],
+    );
     for (suffix, value, what) in [
         ("", one, "one payment hash"),
-        ("-three-hashes", three, "three payment hashes (three payments of one purchase)"),
+        (
+            "-three-hashes",
+            three,
+            "three payment hashes (three payments of one purchase)",
+        ),
     ] {
         let mut m = Msg::new("request", "", 0xd1, to_lsp());
         m.content = Some(("hold_htlc_request", ty, value));
@@ -156,7 +178,11 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         (
             "hold-request-partial-hash",
             "a payment_hashes record of 40 bytes (one hash and 8 bytes)",
-            request(&PAYMENT_ID, Some([&hash(1)[..], &hash(2)[..8]].concat()), vec![]),
+            request(
+                &PAYMENT_ID,
+                Some([&hash(1)[..], &hash(2)[..8]].concat()),
+                vec![],
+            ),
             ReasonClass::InvalidValue,
             "BadHashes",
             R_HOLD,
@@ -195,7 +221,10 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         let (name, desc) = if i == 0 {
             ("peel-unblock-at-lsp", "The payer's LSP (holding two payments, one under this id) peels the unblock: it finds payment_unblock, releases the HTLCs and passes the message on to the payer.")
         } else {
-            ("peel-unblock-at-payer", "The payer receives the message the unblock rode in: no content.")
+            (
+                "peel-unblock-at-payer",
+                "The payer receives the message the unblock rode in: no content.",
+            )
         };
         let mut input = peel_input(n, &incoming);
         if i == 0 {

@@ -119,15 +119,29 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
     let mut s = held(Trampoline, Some(6), vec![]);
     s.extend([
         trigger(WRONG_NONCE),
-        expect(Level::Must, Check::Nothing, &[req::HOLD_NO_FORWARD], "A trigger whose nonce is not the payment's is not its trigger: ignored."),
+        expect(
+            Level::Must,
+            Check::Nothing,
+            &[req::HOLD_NO_FORWARD],
+            "A trigger whose nonce is not the payment's is not its trigger: ignored.",
+        ),
         trigger(NONCE),
         on_trigger(0),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ]);
-    v.push(case("trampoline-wrong-nonce-ignored", "a trampoline-held payment", "a trigger with another nonce arrives, then one with the payment's", "the first is ignored, the second forwards the payment once", scenario(s)));
+    v.push(case(
+        "trampoline-wrong-nonce-ignored",
+        "a trampoline-held payment",
+        "a trigger with another nonce arrives, then one with the payment's",
+        "the first is ignored, the second forwards the payment once",
+        scenario(s),
+    ));
 
     let s = vec![
-        must(must_not(vec![forwarded(0)], Some(10)), &[req::HOLD_NO_FORWARD]),
+        must(
+            must_not(vec![forwarded(0)], Some(10)),
+            &[req::HOLD_NO_FORWARD],
+        ),
         tadd(0, Trampoline, NONCE, true),
         raa_without(),
         tadd(1, Trampoline, OTHER_NONCE, true),
@@ -135,13 +149,24 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
         nothing(&[req::HOLD_NO_FORWARD]),
         trigger(OTHER_NONCE),
         on_trigger(1),
-        expect(Level::Must, Check::Nothing, &[req::HOLD_NO_FORWARD], "The trigger names one payment by its nonce; the other stays held."),
+        expect(
+            Level::Must,
+            Check::Nothing,
+            &[req::HOLD_NO_FORWARD],
+            "The trigger names one payment by its nonce; the other stays held.",
+        ),
         ev(Event::TimePasses { seconds: 600 }),
         trigger(NONCE),
         on_trigger(0),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
-    v.push(case("trampoline-trigger-releases-only-its-payment", "two trampoline-held payments with different nonces", "the trigger of the second arrives, later the first's", "each trigger forwards its own payment only", scenario(s)));
+    v.push(case(
+        "trampoline-trigger-releases-only-its-payment",
+        "two trampoline-held payments with different nonces",
+        "the trigger of the second arrives, later the first's",
+        "each trigger forwards its own payment only",
+        scenario(s),
+    ));
 
     let mut s = held(OneShot, Some(4), vec![]);
     s.extend([
@@ -160,11 +185,24 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
         expect(Level::Should, failed_back(0, Some(vec![FailureCode::Relayed])), &[req::FAIL_BACK_AFTER_DOWNSTREAM], "The one-shot onion was built by the payer; the LSP has no other to try and relays the failure."),
         nothing(&[req::FAIL_BACK_AFTER_DOWNSTREAM]),
     ]);
-    v.push(case("one-shot-no-retry-after-downstream-failure", "a triggered one-shot payment, forwarded", "it fails downstream", "the LSP fails it back and tries no other onion", scenario(s)));
+    v.push(case(
+        "one-shot-no-retry-after-downstream-failure",
+        "a triggered one-shot payment, forwarded",
+        "it fails downstream",
+        "the LSP fails it back and tries no other onion",
+        scenario(s),
+    ));
 
     let mut s = held(Trampoline, Some(4), vec![]);
-    let fail = || ev(Event::HtlcFailedDownstream { htlc: 0, reason: FailureCode::TemporaryChannelFailure });
-    let again = || expect(Level::Choice, forwarded(0), &[req::HOLD_FORWARD_ON_RELEASE], "The profile's choice: a trampoline LSP tries the receiver's route again with a new onion after a downstream failure, up to 3 attempts in all.");
+    let fail = || {
+        ev(Event::HtlcFailedDownstream {
+            htlc: 0,
+            reason: FailureCode::TemporaryChannelFailure,
+        })
+    };
+    let again = || {
+        expect(Level::Choice, forwarded(0), &[req::HOLD_FORWARD_ON_RELEASE], "The profile's choice: a trampoline LSP tries the receiver's route again with a new onion after a downstream failure, up to 3 attempts in all.")
+    };
     s.extend([
         trigger(NONCE),
         on_trigger(0),
@@ -173,10 +211,21 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
         fail(),
         again(),
         fail(),
-        expect(Level::Should, failed_back(0, None), &[req::FAIL_BACK_AFTER_DOWNSTREAM], "After its third attempt the trampoline gives up and fails the payer's HTLC back."),
+        expect(
+            Level::Should,
+            failed_back(0, None),
+            &[req::FAIL_BACK_AFTER_DOWNSTREAM],
+            "After its third attempt the trampoline gives up and fails the payer's HTLC back.",
+        ),
         nothing(&[req::FAIL_BACK_AFTER_DOWNSTREAM]),
     ]);
-    v.push(case("trampoline-retries-then-fails-back", "a triggered trampoline payment, forwarded", "each onward attempt fails downstream", "the LSP tries twice more with new onions, then fails the payment back", scenario(s)));
+    v.push(case(
+        "trampoline-retries-then-fails-back",
+        "a triggered trampoline payment, forwarded",
+        "each onward attempt fails downstream",
+        "the LSP tries twice more with new onions, then fails the payment back",
+        scenario(s),
+    ));
 
     let mut s = held(Trampoline, Some(7), vec![failed_back(0, None)]);
     let p = preimage(0);
@@ -200,11 +249,26 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
     let mut s = held(Trampoline, None, vec![]);
     s.extend([
         ev(Event::BlocksMined { count: 823 }),
-        expect(Level::Choice, Check::Nothing, &[req::FAIL_AT_EXPIRY], DEADLINE_NOTE),
+        expect(
+            Level::Choice,
+            Check::Nothing,
+            &[req::FAIL_AT_EXPIRY],
+            DEADLINE_NOTE,
+        ),
         ev(Event::BlocksMined { count: 1 }),
-        expect(Level::Choice, Check::Nothing, &[req::FAIL_AT_EXPIRY], DEADLINE_NOTE),
+        expect(
+            Level::Choice,
+            Check::Nothing,
+            &[req::FAIL_AT_EXPIRY],
+            DEADLINE_NOTE,
+        ),
         ev(Event::BlocksMined { count: 1 }),
-        expect(Level::Choice, failed_back(0, Some(vec![FailureCode::ExpiryTooSoon])), &[req::FAIL_AT_EXPIRY], DEADLINE_NOTE),
+        expect(
+            Level::Choice,
+            failed_back(0, Some(vec![FailureCode::ExpiryTooSoon])),
+            &[req::FAIL_AT_EXPIRY],
+            DEADLINE_NOTE,
+        ),
         trigger(NONCE),
         nothing(&[req::HOLD_NO_FORWARD]),
     ]);
@@ -216,7 +280,10 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
         ev(Event::BlocksMined { count: 104 }),
         nothing(&[req::FAIL_AT_EXPIRY]),
         ev(Event::BlocksMined { count: 1 }),
-        must(failed_back(0, Some(vec![FailureCode::ExpiryTooSoon])), &[req::FAIL_AT_EXPIRY]),
+        must(
+            failed_back(0, Some(vec![FailureCode::ExpiryTooSoon])),
+            &[req::FAIL_AT_EXPIRY],
+        ),
         trigger(NONCE),
         nothing(&[req::HOLD_NO_FORWARD]),
     ]);
@@ -229,20 +296,45 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
         trigger(NONCE),
         expect(Level::Must, Check::Nothing, &[req::HOLD_FORWARD_ON_RELEASE], "The payment is no longer held once forwarded: a second trigger corresponds to nothing."),
     ]);
-    v.push(case("trampoline-trigger-twice-forwards-once", "a trampoline-held payment", "its trigger arrives twice", "it is forwarded once", scenario(s)));
+    v.push(case(
+        "trampoline-trigger-twice-forwards-once",
+        "a trampoline-held payment",
+        "its trigger arrives twice",
+        "it is forwarded once",
+        scenario(s),
+    ));
 
     let s = vec![
-        must(must_not(vec![forwarded(0)], Some(6)), &[req::FORWARD_AFTER_COMMIT]),
+        must(
+            must_not(vec![forwarded(0)], Some(6)),
+            &[req::FORWARD_AFTER_COMMIT],
+        ),
         tadd(0, Trampoline, NONCE, false),
         commitment_signed(Role::Payer),
         raa_without(),
         trigger(NONCE),
-        expect(Level::Must, Check::Nothing, &[req::FORWARD_AFTER_COMMIT], "The HTLC is not yet irrevocably committed: the trigger is remembered."),
+        expect(
+            Level::Must,
+            Check::Nothing,
+            &[req::FORWARD_AFTER_COMMIT],
+            "The HTLC is not yet irrevocably committed: the trigger is remembered.",
+        ),
         revoke_and_ack(Role::Payer, &[]),
-        expect(Level::Should, forwarded(0), &[req::HOLD_FORWARD_ON_RELEASE], ""),
+        expect(
+            Level::Should,
+            forwarded(0),
+            &[req::HOLD_FORWARD_ON_RELEASE],
+            "",
+        ),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
-    v.push(case("trampoline-trigger-before-commitment", "a trampoline hold whose HTLC is signed but not yet irrevocably committed", "the trigger arrives, then the payer's revoke_and_ack", "the LSP forwards once committed, not before", scenario(s)));
+    v.push(case(
+        "trampoline-trigger-before-commitment",
+        "a trampoline hold whose HTLC is signed but not yet irrevocably committed",
+        "the trigger arrives, then the payer's revoke_and_ack",
+        "the LSP forwards once committed, not before",
+        scenario(s),
+    ));
 
     v
 }

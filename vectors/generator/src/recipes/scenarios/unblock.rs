@@ -103,7 +103,10 @@ pub(super) fn unblock_cases() -> Vec<Case> {
     let mut v = Vec::new();
 
     let s = vec![
-        must(must_not(vec![forwarded(0), forwarded(1), forwarded(2)], Some(10)), &[req::HOLD_NO_FORWARD]),
+        must(
+            must_not(vec![forwarded(0), forwarded(1), forwarded(2)], Some(10)),
+            &[req::HOLD_NO_FORWARD],
+        ),
         hold_request(PID, &[1]),
         nothing(&[req::HOLD_NO_FORWARD]),
         part(0, 1, true),
@@ -114,7 +117,11 @@ pub(super) fn unblock_cases() -> Vec<Case> {
         raa_without(),
         ev(Event::TimePasses { seconds: 7200 }),
         unblock(PID),
-        all_forwarded(&[0, 1, 2], Level::Should, "Every part of the payment is released together by the one id."),
+        all_forwarded(
+            &[0, 1, 2],
+            Level::Should,
+            "Every part of the payment is released together by the one id.",
+        ),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
     v.push(case("unblock-mpp-parts-held-and-released-together", "the payer's hold_htlc_request for one payment hash, and three parts of that payment committed to the LSP", "two hours pass, then a message arrives whose encrypted_data_tlv for the LSP carries payment_unblock = the id", "no part is forwarded before the unblock; all three are forwarded on it", scenario(s)));
@@ -130,7 +137,13 @@ pub(super) fn unblock_cases() -> Vec<Case> {
         expect(Level::Should, forwarded(0), &[req::HOLD_FORWARD_ON_RELEASE], ""),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
-    v.push(case("unblock-wrong-id-ignored", "a payment held under a payment id", "an unblock with another id arrives, then one with the right id", "the first is ignored; the second forwards the payment once", scenario(s)));
+    v.push(case(
+        "unblock-wrong-id-ignored",
+        "a payment held under a payment id",
+        "an unblock with another id arrives, then one with the right id",
+        "the first is ignored; the second forwards the payment once",
+        scenario(s),
+    ));
 
     let s = vec![
         must(must_not(vec![forwarded(0)], Some(8)), &[req::HOLD_NO_FORWARD]),
@@ -148,7 +161,13 @@ pub(super) fn unblock_cases() -> Vec<Case> {
         expect(Level::Should, forwarded(1), &[req::HOLD_FORWARD_ON_RELEASE], ""),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
-    v.push(case("unblock-releases-its-own-request-only", "two payments held under two requests with different ids", "the first id's unblock arrives, later the second's", "each unblock forwards only its own request's HTLCs", scenario(s)));
+    v.push(case(
+        "unblock-releases-its-own-request-only",
+        "two payments held under two requests with different ids",
+        "the first id's unblock arrives, later the second's",
+        "each unblock forwards only its own request's HTLCs",
+        scenario(s),
+    ));
 
     let s = vec![
         must(must_not(vec![forwarded(0), forwarded(1)], Some(6)), &[req::HOLD_NO_FORWARD]),
@@ -164,20 +183,39 @@ pub(super) fn unblock_cases() -> Vec<Case> {
         expect(Level::Choice, Check::AnyOrder(vec![forwarded(2), Check::RevokeAndAckWithoutReleasePaths { count: once() }]), &[req::HOLD_FORWARD_ON_RELEASE], "The profile's choice: the unblock stands for its payment, so a part arriving after it is forwarded once committed."),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
-    v.push(case("unblock-part-arriving-after-the-unblock-is-forwarded", "two of three parts held under a payment id", "the unblock arrives, then the third part", "the two are forwarded on the unblock, the third on arrival", scenario(s)));
+    v.push(case(
+        "unblock-part-arriving-after-the-unblock-is-forwarded",
+        "two of three parts held under a payment id",
+        "the unblock arrives, then the third part",
+        "the two are forwarded on the unblock, the third on arrival",
+        scenario(s),
+    ));
 
     let s = vec![
-        must(must_not(vec![forwarded(0), forwarded(1)], Some(6)), &[req::HOLD_NO_FORWARD]),
+        must(
+            must_not(vec![forwarded(0), forwarded(1)], Some(6)),
+            &[req::HOLD_NO_FORWARD],
+        ),
         hold_request(PID, &[1, 2]),
         part(0, 1, true),
         raa_without(),
         part(1, 2, true),
         raa_without(),
         unblock(PID),
-        all_forwarded(&[0, 1], Level::Should, "One request may list several payment hashes; its id releases them all."),
+        all_forwarded(
+            &[0, 1],
+            Level::Should,
+            "One request may list several payment hashes; its id releases them all.",
+        ),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
-    v.push(case("unblock-one-request-several-hashes", "one hold_htlc_request listing two payment hashes, an HTLC of each committed", "the unblock arrives", "both are forwarded", scenario(s)));
+    v.push(case(
+        "unblock-one-request-several-hashes",
+        "one hold_htlc_request listing two payment hashes, an HTLC of each committed",
+        "the unblock arrives",
+        "both are forwarded",
+        scenario(s),
+    ));
 
     let s = vec![
         must(must_not(vec![claimed(0, 1), claimed(1, 1)], Some(14)), &[req::FAIL_BACK_AFTER_DOWNSTREAM]),
@@ -198,7 +236,13 @@ pub(super) fn unblock_cases() -> Vec<Case> {
         expect(Level::Should, Check::AnyOrder(vec![claimed(0, 1), claimed(1, 1)]), &[req::FAIL_BACK_AFTER_DOWNSTREAM], "The preimage reached the LSP while the payer was offline (the design's LSP notifies it); the LSP fulfils both parts as soon as the payer is back."),
         nothing(&[req::FAIL_BACK_AFTER_DOWNSTREAM]),
     ];
-    v.push(case("unblock-payer-settles-later", "two parts held under a payment id, the payer offline", "the unblock releases them, the payee settles, a day passes, the payer reconnects", "the LSP keeps the preimage and fulfils both parts upstream on the payer's return", scenario(s)));
+    v.push(case(
+        "unblock-payer-settles-later",
+        "two parts held under a payment id, the payer offline",
+        "the unblock releases them, the payee settles, a day passes, the payer reconnects",
+        "the LSP keeps the preimage and fulfils both parts upstream on the payer's return",
+        scenario(s),
+    ));
 
     let s = vec![
         must(must_not(vec![forwarded(0)], Some(6)), &[req::FORWARD_AFTER_COMMIT]),
@@ -211,7 +255,13 @@ pub(super) fn unblock_cases() -> Vec<Case> {
         expect(Level::Should, forwarded(0), &[req::HOLD_FORWARD_ON_RELEASE], "The unblock came before the HTLC was irrevocably committed: remembered, then acted on."),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
-    v.push(case("unblock-before-commitment-is-remembered", "a held part signed but not yet irrevocably committed", "the unblock arrives, then the payer's revoke_and_ack", "the part is forwarded once committed", scenario(s)));
+    v.push(case(
+        "unblock-before-commitment-is-remembered",
+        "a held part signed but not yet irrevocably committed",
+        "the unblock arrives, then the payer's revoke_and_ack",
+        "the part is forwarded once committed",
+        scenario(s),
+    ));
 
     let s = vec![
         hold_request(PID, &[1]),
@@ -219,7 +269,13 @@ pub(super) fn unblock_cases() -> Vec<Case> {
         expect(Level::Must, Check::AnyOrder(vec![forwarded(0), Check::RevokeAndAckWithoutReleasePaths { count: once() }]), &[req::HOLD_FORWARD_ON_RELEASE], "The LSP holds only the HTLCs whose payment hash a request lists; another payment is forwarded as usual."),
         nothing(&[req::HOLD_FORWARD_ON_RELEASE]),
     ];
-    v.push(case("unblock-other-payment-not-held", "a hold_htlc_request for one payment hash", "an HTLC of another payment hash arrives", "it is forwarded at once", scenario(s)));
+    v.push(case(
+        "unblock-other-payment-not-held",
+        "a hold_htlc_request for one payment hash",
+        "an HTLC of another payment hash arrives",
+        "it is forwarded at once",
+        scenario(s),
+    ));
 
     let s = vec![
         must(must_not(vec![forwarded(0)], None), &[req::HOLD_NO_FORWARD]),
@@ -229,7 +285,10 @@ pub(super) fn unblock_cases() -> Vec<Case> {
         ev(Event::BlocksMined { count: 104 }),
         nothing(&[req::FAIL_AT_EXPIRY]),
         ev(Event::BlocksMined { count: 1 }),
-        must(failed_back(0, Some(vec![FailureCode::ExpiryTooSoon])), &[req::FAIL_AT_EXPIRY]),
+        must(
+            failed_back(0, Some(vec![FailureCode::ExpiryTooSoon])),
+            &[req::FAIL_AT_EXPIRY],
+        ),
         unblock(PID),
         nothing(&[req::HOLD_NO_FORWARD]),
     ];
