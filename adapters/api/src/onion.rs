@@ -48,7 +48,10 @@ pub struct BuildOnionMessage {
 #[serde(deny_unknown_fields)]
 pub struct MessageContent {
     /// `invoice_request` (64), `invoice` (66), `invoice_error` (68),
-    /// `static_invoice`, `held_htlc_available` or `release_held_htlc`.
+    /// `static_invoice`, `held_htlc_available` or `release_held_htlc`; under
+    /// the experimental design profiles also `async_payment_notice`,
+    /// `async_payment_trigger` (trampoline hold) and `hold_htlc_request`
+    /// (payment-id unblock).
     pub kind: String,
     /// The TLV's value (a TLV stream for every kind above), hex; empty for
     /// `held_htlc_available` and `release_held_htlc`, whose streams define no fields.

@@ -10,9 +10,6 @@ use asyncpay_adapter::{Outcome, ReasonClass, Rejection};
 /// Runs `scenario` on a fresh real network, LDK in the role under test;
 /// returns that role's trace.
 pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioError> {
-    if let Some(what) = experimental_element(scenario) {
-        return Err(ScenarioError::Unsupported(what));
-    }
     match scenario.role_under_test {
         sc::Role::PayerLsp => super::lsp::run(scenario),
         sc::Role::Payer => super::payer::run(scenario),
@@ -27,6 +24,9 @@ pub fn run_scenario(scenario: &sc::Scenario) -> Result<sc::TraceView, ScenarioEr
 /// setup, and an `Internal` rejection when the scenario is malformed or the
 /// driver fails (a panic inside LDK included).
 pub fn run_op(scenario: &sc::Scenario) -> Outcome {
+    if let Some(what) = experimental_element(scenario) {
+        return crate::unsupported::Unsupported::ScenarioSetup.outcome(Some(&what));
+    }
     match run_scenario(scenario) {
         Ok(trace) => match serde_json::to_value(&trace) {
             Ok(view) => Outcome::Accepted { view },
