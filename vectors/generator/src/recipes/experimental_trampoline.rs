@@ -405,16 +405,22 @@ fn messages(f: &mut FileBuilder, profile: &Profile) {
         ),
         (
             "trigger-short-nonce",
-            "a 31-byte nonce",
+            "a 31-byte nonce (the LSP's list holds those 31 bytes too, so that only the length is wrong)",
             NONCE[..31].to_vec(),
             ReasonClass::InvalidValue,
             "BadLength",
         ),
     ] {
+        let mut held = held.clone();
+        if nonce.len() != NONCE.len() {
+            held.as_array_mut()
+                .expect("a list")
+                .push(json!(hex::encode(&nonce)));
+        }
         let m = trigger(nonce, 0xc6);
         let (node_b, incoming, _) = m.chain(profile)[1].clone();
         let mut input = peel_input(node_b, &incoming);
-        input["held_release_secrets"] = held.clone();
+        input["held_release_secrets"] = held;
         f.test(tv(
             id,
             format!("The payer's LSP receives async_payment_trigger carrying {desc}."),

@@ -252,16 +252,22 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
         ),
         (
             "unblock-short-id",
-            "a 31-byte payment id",
+            "a 31-byte payment id (the LSP's list holds those 31 bytes too, so that only the length is wrong)",
             PAYMENT_ID[..31].to_vec(),
             ReasonClass::InvalidValue,
             "BadLength",
         ),
     ] {
+        let mut held = held.clone();
+        if pid.len() != PAYMENT_ID.len() {
+            held.as_array_mut()
+                .expect("a list")
+                .push(json!(hex::encode(&pid)));
+        }
         let m = Msg::new("unblock", "", 0xd4, unblock_path(profile, &pid));
         let (n, incoming, _) = m.chain(profile)[0].clone();
         let mut input = peel_input(n, &incoming);
-        input["held_release_secrets"] = held.clone();
+        input["held_release_secrets"] = held;
         f.test(tv(
             id,
             format!("The payer's LSP peels a message whose payment_unblock carries {desc}."),
