@@ -99,7 +99,10 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
         ),
         (
             Rule::RecipientReplyOverReplyPath,
-            &["recipient-releases-over-reply-path"],
+            &[
+                "recipient-releases-over-reply-path",
+                "receiver-triggers-over-the-notice-reply-path",
+            ],
             Level::Must,
             req::REPLY_USES_REPLY_PATH,
         ),
@@ -195,7 +198,10 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
         ),
         (
             Rule::RecipientOwnMessagePath,
-            &["recipient-ignores-held-htlc-available-over-foreign-path"],
+            &[
+                "recipient-ignores-held-htlc-available-over-foreign-path",
+                "receiver-ignores-notice-over-a-foreign-path",
+            ],
             Level::Must,
             req::PATH_ID_MISMATCH,
         ),

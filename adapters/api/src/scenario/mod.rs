@@ -281,6 +281,12 @@ pub enum OnionMessage {
     StaticInvoice(StaticInvoiceSpec),
     /// `invoice` (a fresh invoice with a payment hash).
     Invoice(InvoiceSpec),
+    /// Experimental (trampoline hold): the payer's notice to the receiver,
+    /// with the nonce (hex); its reply path leads to the payer's LSP.
+    AsyncPaymentNotice {
+        /// The async-payment nonce.
+        nonce: String,
+    },
     /// Experimental (trampoline hold): the receiver's trigger, with the nonce (hex).
     AsyncPaymentTrigger {
         /// The async-payment nonce.
@@ -311,6 +317,7 @@ impl OnionMessage {
             OnionMessage::InvoiceRequest(_) => MessageType::InvoiceRequest,
             OnionMessage::StaticInvoice(_) => MessageType::StaticInvoice,
             OnionMessage::Invoice(_) => MessageType::Invoice,
+            OnionMessage::AsyncPaymentNotice { .. } => MessageType::AsyncPaymentNotice,
             OnionMessage::AsyncPaymentTrigger { .. } => MessageType::AsyncPaymentTrigger,
             OnionMessage::HoldHtlcRequest { .. } => MessageType::HoldHtlcRequest,
             OnionMessage::PaymentUnblock { .. } => MessageType::PaymentUnblock,
@@ -342,6 +349,8 @@ pub enum MessageType {
     StaticInvoice,
     /// `invoice`.
     Invoice,
+    /// Experimental: `async_payment_notice`.
+    AsyncPaymentNotice,
     /// Experimental: `async_payment_trigger`.
     AsyncPaymentTrigger,
     /// Experimental: `hold_htlc_request`.

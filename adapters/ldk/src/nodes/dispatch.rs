@@ -64,11 +64,12 @@ fn experimental_element(s: &sc::Scenario) -> Option<String> {
             }
             sc::Event::OnionMessage {
                 message:
-                    sc::OnionMessage::AsyncPaymentTrigger { .. }
+                    sc::OnionMessage::AsyncPaymentNotice { .. }
+                    | sc::OnionMessage::AsyncPaymentTrigger { .. }
                     | sc::OnionMessage::HoldHtlcRequest { .. }
                     | sc::OnionMessage::PaymentUnblock { .. },
                 ..
-            } => "an onion message of an experimental design (async_payment_trigger, hold_htlc_request or payment_unblock)",
+            } => "an onion message of an experimental design (async_payment_notice, async_payment_trigger, hold_htlc_request or payment_unblock)",
             sc::Event::HtlcFulfilledDownstream { .. } => {
                 "a downstream fulfil chosen by the scenario"
             }

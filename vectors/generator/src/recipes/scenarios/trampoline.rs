@@ -3,7 +3,8 @@
 //! carries a hold request until the receiver's trigger carries its nonce,
 //! then forwards (a trampoline builds the onward onion and may try again;
 //! a one-shot forwards the pre-built onion once). The payer's CLTV towards
-//! the LSP is long (a week), the onward delta standard.
+//! the LSP is long (a week), the onward delta standard. Two scenarios play
+//! the receiver: it answers the payer's notice with the trigger.
 //!
 //! The expected outcomes follow the design as the profile pins it
 //! (`vectors/profiles.json`, `vectors/designs.md`), stated here step by
@@ -336,5 +337,80 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
         scenario(s),
     ));
 
+    receiver_cases(&mut v);
     v
+}
+
+/// The receiver's side (design 000): the notice arrives, the trigger goes
+/// out over its reply path; the keysend donation is claimed.
+fn receiver_cases(v: &mut Vec<Case>) {
+    let to_lsp = "payer-reply-path-to-lsp";
+    let notice = |over: &str| {
+        ev(Event::OnionMessage {
+            from: Role::Payer,
+            message: OnionMessage::AsyncPaymentNotice {
+                nonce: NONCE.into(),
+            },
+            over: PathRef::Named(over.into()),
+            reply_path: Some(PathRef::Named(to_lsp.into())),
+        })
+    };
+    let triggered = |over: &str| Check::OnionMessageSent {
+        message: MessageType::AsyncPaymentTrigger,
+        id: None,
+        over: Some(vec![PathId::Named(over.into())]),
+        reply_path: None,
+        distinct_paths: false,
+        distinct_reply_paths: false,
+        count: once(),
+    };
+    let receiver = |steps: Vec<Step>| Scenario {
+        role_under_test: Role::Recipient,
+        initial: InitialState {
+            recipient_path: None,
+            ..initial(true, true)
+        },
+        steps,
+    };
+    let donation = preimage(7);
+    let s = vec![
+        expect(Level::Must, must_not(vec![triggered(RECIPIENT_MP[0])], None), &[req::REPLY_USES_REPLY_PATH], "The trigger goes over the notice's reply path (to the payer's LSP), never back over the path the notice came by."),
+        notice(RECIPIENT_MP[0]),
+        expect(Level::Should, triggered(to_lsp), &[req::RECIPIENT_RELEASE], "Design 000: the receiver, back online, sends the payer's LSP a trigger carrying the notice's nonce over the notice's reply path."),
+        nothing(&[req::RECIPIENT_RELEASE]),
+        ev(Event::UpdateAddHtlc {
+            from: Role::InvoiceServer,
+            htlc: 0,
+            amount_msat: 100_000,
+            payment_hash: hash_hex(&donation),
+            cltv_expiry: H + 100,
+            hold_htlc: false,
+            payload: Payload {
+                amt_to_forward: 100_000,
+                outgoing_cltv_value: H + 100,
+                payment_path: Some("payment-path-0".into()),
+                sender_provided_payment_preimage: Some(hex::encode(donation)),
+                ..Payload::default()
+            },
+            irrevocably_committed: true,
+        }),
+        expect(Level::Must, Check::ClaimedWithPreimage { htlc: 0, preimage: Some(hex::encode(donation)), count: once() }, &[req::READER_USE_SENDER_PREIMAGE], "A keysend donation: the receiver claims with the preimage the payer sealed in its final payload; there is no invoice request to answer."),
+        nothing(&[req::READER_USE_SENDER_PREIMAGE]),
+    ];
+    v.push(case("receiver-triggers-over-the-notice-reply-path", "a receiver back online, its LSP holding the payer's async_payment_notice", "the notice arrives over the receiver's message path with a reply path to the payer's LSP, then the donation's HTLC", "the receiver sends async_payment_trigger over the reply path, and claims the keysend donation with the sender's preimage", receiver(s)));
+
+    let s = vec![
+        notice("a-path-the-receiver-never-made"),
+        expect(Level::Must, Check::Nothing, &[req::PATH_ID_MISMATCH], "A notice over a path that is not one of the receiver's message paths is ignored, as held_htlc_available is."),
+        notice(RECIPIENT_MP[1]),
+        expect(Level::Should, triggered(to_lsp), &[req::RECIPIENT_RELEASE], ""),
+        nothing(&[req::RECIPIENT_RELEASE]),
+    ];
+    v.push(case(
+        "receiver-ignores-notice-over-a-foreign-path",
+        "a receiver back online",
+        "a notice arrives over a path it did not make, then one over its own message path",
+        "the first is ignored; the second is answered with a trigger over its reply path",
+        receiver(s),
+    ));
 }
