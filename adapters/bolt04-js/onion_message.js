@@ -40,6 +40,10 @@ const contentTypes = profile => {
     static_invoice: n.onionmsg_static_invoice,
     held_htlc_available: n.onionmsg_held_htlc_available,
     release_held_htlc: n.onionmsg_release_held_htlc,
+    // The experimental designs' contents, under the profiles that number them
+    async_payment_notice: n.onionmsg_async_notice,
+    async_payment_trigger: n.onionmsg_async_trigger,
+    hold_htlc_request: n.onionmsg_hold_request,
   };
 };
 

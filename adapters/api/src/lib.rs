@@ -23,6 +23,7 @@ pub mod invoice;
 pub mod invoice_request;
 pub mod offer;
 pub mod onion;
+pub mod payload;
 pub mod profile;
 pub mod reason;
 pub mod scenario;
@@ -85,6 +86,11 @@ pub enum Operation {
     /// Run a release-semantics scenario with the adapter playing one role.
     #[serde(rename = "scenario.run")]
     RunScenario(scenario::Scenario),
+    /// Decode one hop's payment onion payload (`tlv_payload`, without its
+    /// length prefix) as the node it is addressed to (experimental
+    /// profiles: the trampoline hold request in the first hop's payload).
+    #[serde(rename = "payment_payload.decode")]
+    DecodePaymentPayload(HexInput),
 }
 
 impl Operation {
@@ -105,6 +111,7 @@ impl Operation {
             Operation::BuildOnionMessage(_) => "onion_message.build",
             Operation::PeelOnionMessage(_) => "onion_message.peel",
             Operation::RunScenario(_) => "scenario.run",
+            Operation::DecodePaymentPayload(_) => "payment_payload.decode",
         }
     }
 }

@@ -48,7 +48,10 @@ pub struct BuildOnionMessage {
 #[serde(deny_unknown_fields)]
 pub struct MessageContent {
     /// `invoice_request` (64), `invoice` (66), `invoice_error` (68),
-    /// `static_invoice`, `held_htlc_available` or `release_held_htlc`.
+    /// `static_invoice`, `held_htlc_available` or `release_held_htlc`; under
+    /// the experimental design profiles also `async_payment_notice`,
+    /// `async_payment_trigger` (trampoline hold) and `hold_htlc_request`
+    /// (payment-id unblock).
     pub kind: String,
     /// The TLV's value (a TLV stream for every kind above), hex; empty for
     /// `held_htlc_available` and `release_held_htlc`, whose streams define no fields.
@@ -94,8 +97,12 @@ pub struct PeelOnionMessage {
     /// `payer_encrypted_reply_path` and `unique_salt` decrypts the reply path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterparty_secret: Option<String>,
-    /// Experimental (PR 989's first form): the `payment_release_secret`s of
-    /// the HTLCs this node holds, hex. A `release_held_htlc` must echo one.
+    /// Experimental: the secrets of the HTLCs this node holds, hex, that a
+    /// message must echo to release one: PR 989's first form's
+    /// `payment_release_secret` (echoed by `release_held_htlc`), the
+    /// trampoline hold's async-payment nonce (echoed by
+    /// `async_payment_trigger`), the unblock design's payment id (echoed by
+    /// `payment_unblock`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub held_release_secrets: Vec<String>,
 }

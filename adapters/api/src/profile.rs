@@ -66,6 +66,30 @@ pub struct Numbers {
     /// that `hold_htlc` carries and `release_held_htlc` echoes back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_release_secret_len: Option<u64>,
+    /// Experimental (trampoline hold, design 000): payment onion payload
+    /// type of `async_hold`, the hold request and async-payment nonce in the
+    /// first hop's payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_async_hold: Option<u64>,
+    /// Experimental (trampoline hold): `onionmsg_tlv` type of
+    /// `async_payment_notice`, the payer's message to the receiver carrying
+    /// the nonce (its reply path leads to the payer's LSP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_async_notice: Option<u64>,
+    /// Experimental (trampoline hold): `onionmsg_tlv` type of
+    /// `async_payment_trigger`, the receiver's message to the payer's LSP
+    /// carrying the nonce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_async_trigger: Option<u64>,
+    /// Experimental (payment-id unblock, design 001): `onionmsg_tlv` type of
+    /// `hold_htlc_request`, the payer's request to its LSP to hold the HTLCs
+    /// of one or several payment hashes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_hold_request: Option<u64>,
+    /// Experimental (payment-id unblock): `encrypted_data_tlv` type of
+    /// `payment_unblock` (the secret payment id) in the payer's LSP's hop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_data_payment_unblock: Option<u64>,
 }
 
 /// A number or behaviour the suite chose where the profile's source is silent.

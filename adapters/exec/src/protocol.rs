@@ -30,6 +30,7 @@ pub const OPS: &[&str] = &[
     "onion_message.build",
     "onion_message.peel",
     "scenario.run",
+    "payment_payload.decode",
 ];
 
 /// The first line an implementation writes.

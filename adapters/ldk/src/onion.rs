@@ -553,6 +553,13 @@ fn content(kind: &str, value: &[u8]) -> Result<Content, Outcome> {
             Some(m) => Ok(Content::Async(AsyncPaymentsMessage::ReleaseHeldHtlc(m))),
             None => with_fields(),
         },
+        // The experimental designs' contents (profiles
+        // experimental-trampoline-hold and experimental-payment-unblock,
+        // the only ones that define these kinds, at these numbers): LDK has
+        // no type of its own for them, so they go as raw contents.
+        "async_payment_notice" => raw(76),
+        "async_payment_trigger" => raw(78),
+        "hold_htlc_request" => raw(80),
         // The api crate names exactly the kinds above (MessageContent::kind).
         other => Err(Outcome::Rejected(unusable(
             "content kind",

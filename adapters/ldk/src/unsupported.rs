@@ -40,12 +40,14 @@ pub(crate) enum Unsupported {
     RevokeAndAckEmptyReleasePaths,
     /// `scenario.run` whose setup the real in-process network cannot reproduce.
     ScenarioSetup,
+    /// `payment_payload.decode`.
+    PaymentPayloadDecode,
 }
 
 impl Unsupported {
     /// Every reason, in the order of the crate documentation.
     #[cfg(all(test, not(ldk_0_3)))]
-    pub(crate) const ALL: [Unsupported; 13] = [
+    pub(crate) const ALL: [Unsupported; 14] = [
         Unsupported::StaticInvoiceEncode,
         Unsupported::BlindedPathBuild,
         Unsupported::UnblindHopForItself,
@@ -59,6 +61,7 @@ impl Unsupported {
         Unsupported::RevokeAndAckUnknownRecord,
         Unsupported::RevokeAndAckEmptyReleasePaths,
         Unsupported::ScenarioSetup,
+        Unsupported::PaymentPayloadDecode,
     ];
 
     /// The stable name the crate documentation lists it under.
@@ -77,6 +80,7 @@ impl Unsupported {
             Unsupported::RevokeAndAckUnknownRecord => "revoke-and-ack-unknown-record",
             Unsupported::RevokeAndAckEmptyReleasePaths => "revoke-and-ack-empty-release-paths",
             Unsupported::ScenarioSetup => "scenario-setup",
+            Unsupported::PaymentPayloadDecode => "payment-payload-decode",
         }
     }
 
@@ -174,6 +178,13 @@ impl Unsupported {
                  functional_test_utils): the scenario's setup or one of its events cannot be \
                  produced by the real nodes around the role under test (the detail names the \
                  step and why)"
+            }
+            Unsupported::PaymentPayloadDecode => {
+                "LDK 0.2.7 has no public reader of one hop's payment onion payload: \
+                 InboundOnionPayload (ln/msgs.rs:2347) and its ReadableArgs impl (ln/msgs.rs:3587) \
+                 are re-exported pub(crate) outside cfg(fuzzing) (ln/msgs.rs:2485-2488), and the \
+                 payload is read only inside onion peeling (ln/onion_payment.rs), which needs a \
+                 whole packet for the node's own key"
             }
         }
     }

@@ -376,6 +376,10 @@ fn every_unsupported_answer_is_reachable() {
             revoke_and_ack(json!([]), json!([])),
         ),
         (Unsupported::ScenarioSetup, unreproducible_scenario()),
+        (
+            Unsupported::PaymentPayloadDecode,
+            op("payment_payload.decode", json!({ "hex": "020203e8040190" })),
+        ),
     ];
     let mut reached: BTreeSet<Unsupported> = cases
         .iter()

@@ -311,7 +311,9 @@ pub fn parse_encrypted_data(bytes: &[u8], extra_known: &[u64]) -> Result<Encrypt
 
 /// The even types a profile adds to `encrypted_data_tlv`.
 pub fn profile_known(profile: &Profile) -> Vec<u64> {
-    vec![profile.numbers.encrypted_data_release_context]
+    let mut known = vec![profile.numbers.encrypted_data_release_context];
+    known.extend(profile.numbers.encrypted_data_payment_unblock);
+    known
 }
 
 /// Build a blinded path: [`build_path`] behind the adapter boundary.

@@ -35,6 +35,13 @@
 //! `release_held_htlc` onion message's value is that secret, raw (32
 //! bytes), and the holder releases the HTLC whose secret it echoes. No
 //! reply-path context is needed: knowledge of the secret authenticates.
+//!
+//! ## The trampoline hold and the payment-id unblock
+//!
+//! Designs 000 and 001: see [`trampoline`] and [`unblock`].
+
+pub mod trampoline;
+pub mod unblock;
 
 use crate::crypto::{aead_decrypt, aead_encrypt, sha256};
 use crate::wire::{read_path, write_path, Cursor};

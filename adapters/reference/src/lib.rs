@@ -65,6 +65,9 @@ impl Adapter for ReferenceAdapter {
             Operation::BuildOnionMessage(i) => onion_message::build_op(i, profile),
             Operation::PeelOnionMessage(i) => onion_message::peel_op(i, profile),
             Operation::RunScenario(i) => scenario::run_op(i, profile),
+            Operation::DecodePaymentPayload(i) => {
+                experimental::trampoline::decode_payload_op(i, profile)
+            }
         }
     }
 }

@@ -43,16 +43,23 @@ pub const INVOICE_ERROR: u64 = 68;
 pub const DEFAULT_PAYLOADS_LEN: usize = 1300;
 
 /// The content kinds and their type numbers under `profile`.
-pub fn content_types(profile: &Profile) -> [(&'static str, u64); 6] {
+pub fn content_types(profile: &Profile) -> Vec<(&'static str, u64)> {
     let n = &profile.numbers;
-    [
+    let mut v = vec![
         ("invoice_request", INVOICE_REQUEST),
         ("invoice", INVOICE),
         ("invoice_error", INVOICE_ERROR),
         ("static_invoice", n.onionmsg_static_invoice),
         ("held_htlc_available", n.onionmsg_held_htlc_available),
         ("release_held_htlc", n.onionmsg_release_held_htlc),
-    ]
+    ];
+    let experimental = [
+        ("async_payment_notice", n.onionmsg_async_notice),
+        ("async_payment_trigger", n.onionmsg_async_trigger),
+        ("hold_htlc_request", n.onionmsg_hold_request),
+    ];
+    v.extend(experimental.into_iter().filter_map(|(k, t)| Some((k, t?))));
+    v
 }
 
 /// True when the profile's release context is the suite's construction
@@ -273,6 +280,9 @@ pub fn peel(
                 ));
             }
             check_forward_data(&data)?;
+            if let Some(id) = n.encrypted_data_payment_unblock.and_then(|t| data.get(t)) {
+                experimental::unblock::check_unblock(input, id)?;
+            }
             let next_key = match data.next_path_key_override {
                 Some(o) => o,
                 None => blinding::next_path_key(&path_key, &ss)?,
@@ -397,6 +407,9 @@ fn receive(
                     view.release_context = Some(release(input, profile, data)?);
                 }
             }
+            "async_payment_notice" => experimental::trampoline::check_nonce(value)?,
+            "async_payment_trigger" => experimental::trampoline::check_trigger(input, value)?,
+            "hold_htlc_request" => experimental::unblock::check_request(value)?,
             "static_invoice" | "invoice_request" | "invoice" | "invoice_error" => {
                 check_tlv_stream(value, kind, |_| true)?;
             }

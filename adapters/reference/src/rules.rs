@@ -223,6 +223,33 @@ rules! {
     /// did not create (missing, or its `path_id` MAC does not verify).
     /// Knocked out: the context is taken as it is (a missing one cannot be read past).
     ReleaseAuthenticated => "release/authenticated", "bolt2/release/holding-node/no-forward-until-release";
+    /// (Trampoline hold, design 000) An async-payment nonce of another
+    /// length than 32, in the payload's hold request or in a trigger.
+    /// Knocked out: taken as it is.
+    AsyncNonceLength => "trampoline-hold/nonce-length", "bolt2/release/holding-node/no-forward-until-release";
+    /// (Trampoline hold) An `async_payment_trigger` whose nonce is not one
+    /// this node holds. Knocked out: accepted.
+    AsyncNonceKnown => "trampoline-hold/nonce-known", "bolt2/release/holding-node/no-forward-until-release";
+    /// (Trampoline hold) The hold request's fields do not fit its mode: a
+    /// one-shot hold (the payload names a `short_channel_id`) carrying a
+    /// trampoline's fields, or a trampoline hold without its receiver
+    /// route, sealed receiver payload and downstream delta. Knocked out:
+    /// read as it is.
+    AsyncHoldFields => "trampoline-hold/fields-fit-mode", "bolt2/hold-htlc/receiving-node/bad-onion-payload";
+    /// (Trampoline hold) A `downstream_cltv_delta` above 2016 blocks (not a
+    /// standard delta). Numeric. Knocked out: taken as it is.
+    AsyncHoldCltvDelta => "trampoline-hold/downstream-delta-standard", "bolt2/hold-htlc/receiving-node/bad-onion-payload";
+    /// (Payment-id unblock, design 001) A payment id (in `hold_htlc_request`
+    /// or `payment_unblock`) of another length than 32. Knocked out: taken
+    /// as it is.
+    PaymentIdLength => "payment-unblock/payment-id-length", "bolt2/release/holding-node/no-forward-until-release";
+    /// (Payment-id unblock) A `hold_htlc_request` whose payment hashes are
+    /// none, or not whole 32-byte hashes. Knocked out: the whole hashes are
+    /// read.
+    HoldRequestHashes => "payment-unblock/hold-request-hashes", "bolt2/release/holding-node/no-forward-until-release";
+    /// (Payment-id unblock) A `payment_unblock` naming no payment id this
+    /// node holds HTLCs for. Knocked out: accepted.
+    UnblockIdKnown => "payment-unblock/payment-id-known", "bolt2/release/holding-node/no-forward-until-release";
     /// A blinded hop's data does not decrypt (cannot be read past).
     BlindedDecrypt => "blinded-path/decrypt", "bolt4/reply-paths/reader/decrypt";
     /// A blinded hop's `next_path_key_override` is not a point (it cannot be used).
@@ -280,6 +307,45 @@ rules! {
     /// `held_htlc_available`. Knocked out: the HTLC the path's context
     /// names is released.
     LspReleaseOverOwnPath => "lsp/release-over-own-path", "bolt4/onion-messages/reader/reply-without-path-id";
+    /// LSP (trampoline hold): an HTLC whose payload carries a hold request
+    /// is not forwarded before a trigger with its nonce. Knocked out:
+    /// forwarded once committed.
+    LspAsyncHoldUntilTrigger => "lsp/trampoline-hold-until-trigger", "bolt2/release/holding-node/no-forward-until-release";
+    /// LSP (trampoline hold): a trigger releases only the HTLC whose nonce
+    /// it carries. Knocked out: any trigger releases every held HTLC.
+    LspAsyncNonceMatch => "lsp/trampoline-nonce-match", "bolt2/release/holding-node/no-forward-until-release";
+    /// LSP (trampoline hold, choice): a triggered trampoline payment that
+    /// fails downstream is tried again with a new onion, up to 3 attempts,
+    /// then failed back. Knocked out: failed back at the first failure.
+    LspTrampolineRetry => "lsp/trampoline-retry", "bolt2/release/holding-node/forward-on-release";
+    /// LSP (trampoline hold): a one-shot payment that fails downstream is
+    /// failed back, never tried again. Knocked out: tried again as a
+    /// trampoline would.
+    LspOneShotNoRetry => "lsp/one-shot-no-retry", "bolt2/forwarding/holding-node/fail-incoming-after-outgoing-failed";
+    /// LSP (trampoline hold, choice): a trampoline-held HTLC is failed back
+    /// once the height is past `cltv_expiry - downstream_cltv_delta - 40`
+    /// (its own long CLTV, not the payload's `outgoing_cltv_value`).
+    /// Numeric. Knocked out: the draft's deadline from
+    /// `outgoing_cltv_value`.
+    LspTrampolineDeadline => "lsp/trampoline-deadline", "bolt2/forwarding/holding-node/fail-incoming-at-expiry";
+    /// LSP: a preimage that arrives while the payer is offline is kept, and
+    /// the incoming HTLC fulfilled when the payer reconnects. Knocked out:
+    /// the preimage is dropped and the HTLC never settled upstream.
+    LspSettleOnReconnection => "lsp/settle-on-reconnection", "bolt2/forwarding/holding-node/fail-incoming-after-outgoing-failed";
+    /// LSP (payment-id unblock): an HTLC whose payment hash a
+    /// `hold_htlc_request` listed is not forwarded before the request's
+    /// payment id unblocks it. Knocked out: forwarded once committed.
+    LspUnblockHoldByHash => "lsp/unblock-hold-by-hash", "bolt2/release/holding-node/no-forward-until-release";
+    /// LSP (payment-id unblock): a `payment_unblock` with an id no request
+    /// carries is ignored. Knocked out: any id unblocks every request.
+    LspUnblockIdMatch => "lsp/unblock-id-match", "bolt2/release/holding-node/no-forward-until-release";
+    /// LSP (payment-id unblock): an unblock releases only the HTLCs of its
+    /// own request's payment hashes. Knocked out: every HTLC held by hash.
+    LspUnblockOwnHashesOnly => "lsp/unblock-own-hashes-only", "bolt2/release/holding-node/no-forward-until-release";
+    /// LSP (payment-id unblock, choice): a part of an unblocked payment
+    /// that arrives after the unblock is forwarded once committed.
+    /// Knocked out: held for good.
+    LspUnblockStands => "lsp/unblock-stands", "bolt2/release/holding-node/forward-on-release";
     /// Payer: `hold_htlc` only towards a peer advertising `option_htlc_hold`.
     /// Knocked out: set whatever the peer advertises.
     PayerHoldNeedsPeerFeature => "payer/hold-needs-peer-feature", "bolt1/tlv/sending-node/no-even-extension-without-negotiation";
@@ -475,6 +541,8 @@ pub const NUMERIC: &[Rule] = &[
     Rule::InvoiceExpiryDefault,
     Rule::LspFailBackDeadline,
     Rule::RecipientMaxCltvExpiry,
+    Rule::AsyncHoldCltvDelta,
+    Rule::LspTrampolineDeadline,
 ];
 
 /// The rules only the scenario state machines check ([`crate::scenario`]):
@@ -491,6 +559,16 @@ pub const SCENARIO: &[Rule] = &[
     Rule::LspForwardOnReconnection,
     Rule::LspReleaseOverOwnPath,
     Rule::LspBadOnionPayload,
+    Rule::LspAsyncHoldUntilTrigger,
+    Rule::LspAsyncNonceMatch,
+    Rule::LspTrampolineRetry,
+    Rule::LspOneShotNoRetry,
+    Rule::LspTrampolineDeadline,
+    Rule::LspSettleOnReconnection,
+    Rule::LspUnblockHoldByHash,
+    Rule::LspUnblockIdMatch,
+    Rule::LspUnblockOwnHashesOnly,
+    Rule::LspUnblockStands,
     Rule::PayerHoldNeedsPeerFeature,
     Rule::PayerTwoHeldHtlcAvailable,
     Rule::PayerUniqueReplyPaths,

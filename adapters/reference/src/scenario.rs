@@ -22,6 +22,7 @@
 //! role behaves as a node without it would, and `asyncpay vectors audit`
 //! shows a scenario that catches it. [`run_op`] never knocks anything out.
 
+pub mod designs;
 pub mod lsp;
 pub mod payer;
 pub mod recipient;
@@ -182,7 +183,10 @@ pub fn run(scenario: &Scenario, profile: &Profile) -> Result<TraceView, String> 
     let mut machine: Box<dyn Machine> = match scenario.role_under_test {
         Role::PayerLsp => Box::new(lsp::Lsp::new(nodes)),
         Role::Payer => Box::new(payer::Payer::new(&scenario.initial)),
-        Role::Recipient => Box::new(recipient::Recipient::new(&scenario.initial)),
+        Role::Recipient => Box::new(
+            recipient::Recipient::new(&scenario.initial)
+                .with_donations(profile.numbers.payload_async_hold.is_some()),
+        ),
         Role::InvoiceServer => Box::new(server::Server::new(&scenario.initial)),
     };
     let mut trace = Vec::new();

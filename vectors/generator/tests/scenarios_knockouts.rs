@@ -13,15 +13,35 @@ use asyncpay_reference::rules::{self, Rule};
 use asyncpay_reference::scenario;
 use asyncpay_vectors::recipes::scenarios::{self, req};
 
-fn profile() -> Profile {
+fn profiles() -> Vec<Profile> {
     #[derive(serde::Deserialize)]
     struct File {
         profiles: Vec<Profile>,
     }
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../profiles.json");
     let text = std::fs::read_to_string(path).expect("profiles.json readable");
-    let mut file: File = serde_json::from_str(&text).expect("profiles.json parses");
-    file.profiles.remove(0)
+    let file: File = serde_json::from_str(&text).expect("profiles.json parses");
+    file.profiles
+}
+
+fn profile() -> Profile {
+    profiles().remove(0)
+}
+
+/// Every scenario with the profile it runs under: the draft's under the
+/// draft profile, each experimental design's under its own.
+fn everything() -> Vec<(Profile, String, Scenario)> {
+    let draft = profile();
+    let mut out: Vec<(Profile, String, Scenario)> = scenarios::scenarios()
+        .into_iter()
+        .map(|(id, _, s)| (draft.clone(), id, s))
+        .collect();
+    for p in profiles() {
+        for (id, _, s) in scenarios::design_scenarios(&p).unwrap_or_default() {
+            out.push((p.clone(), id, s));
+        }
+    }
+    out
 }
 
 /// The reference's trace with `knocked_out` knocked out.
@@ -79,7 +99,10 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
         ),
         (
             Rule::RecipientReplyOverReplyPath,
-            &["recipient-releases-over-reply-path"],
+            &[
+                "recipient-releases-over-reply-path",
+                "receiver-triggers-over-the-notice-reply-path",
+            ],
             Level::Must,
             req::REPLY_USES_REPLY_PATH,
         ),
@@ -181,7 +204,10 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
         ),
         (
             Rule::RecipientOwnMessagePath,
-            &["recipient-ignores-held-htlc-available-over-foreign-path"],
+            &[
+                "recipient-ignores-held-htlc-available-over-foreign-path",
+                "receiver-ignores-notice-over-a-foreign-path",
+            ],
             Level::Must,
             req::PATH_ID_MISMATCH,
         ),
@@ -209,7 +235,91 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             Level::Should,
             req::INVREQ_FORWARD,
         ),
+        // The experimental designs' holding LSP (profiles
+        // experimental-trampoline-hold and experimental-payment-unblock).
+        (
+            Rule::LspAsyncHoldUntilTrigger,
+            &[
+                "trampoline-hold-until-trigger",
+                "one-shot-hold-until-trigger",
+            ],
+            Level::Must,
+            req::HOLD_NO_FORWARD,
+        ),
+        (
+            Rule::LspAsyncNonceMatch,
+            &[
+                "trampoline-wrong-nonce-ignored",
+                "trampoline-trigger-releases-only-its-payment",
+            ],
+            Level::Must,
+            req::HOLD_NO_FORWARD,
+        ),
+        (
+            Rule::LspTrampolineRetry,
+            &["trampoline-retries-then-fails-back"],
+            Level::Choice,
+            req::HOLD_FORWARD_ON_RELEASE,
+        ),
+        (
+            Rule::LspOneShotNoRetry,
+            &["one-shot-no-retry-after-downstream-failure"],
+            Level::Must,
+            req::FAIL_BACK_AFTER_DOWNSTREAM,
+        ),
+        (
+            Rule::LspTrampolineDeadline,
+            // Also caught by trampoline-payer-offline-beyond-downstream-window,
+            // at its must_not (a MUST of holding, not this choice).
+            &["trampoline-hold-fails-back-at-its-deadline"],
+            Level::Choice,
+            req::FAIL_AT_EXPIRY,
+        ),
+        (
+            Rule::LspSettleOnReconnection,
+            &[
+                "trampoline-payer-offline-beyond-downstream-window",
+                "unblock-payer-settles-later",
+            ],
+            Level::Should,
+            req::FAIL_BACK_AFTER_DOWNSTREAM,
+        ),
+        (
+            Rule::LspUnblockHoldByHash,
+            &["unblock-mpp-parts-held-and-released-together"],
+            Level::Must,
+            req::HOLD_NO_FORWARD,
+        ),
+        (
+            Rule::LspUnblockIdMatch,
+            &[
+                "unblock-wrong-id-ignored",
+                "unblock-releases-its-own-request-only",
+            ],
+            Level::Must,
+            req::HOLD_NO_FORWARD,
+        ),
+        (
+            Rule::LspUnblockOwnHashesOnly,
+            &["unblock-releases-its-own-request-only"],
+            Level::Must,
+            req::HOLD_NO_FORWARD,
+        ),
+        (
+            Rule::LspUnblockStands,
+            &["unblock-part-arriving-after-the-unblock-is-forwarded"],
+            Level::Choice,
+            req::HOLD_FORWARD_ON_RELEASE,
+        ),
     ]
+}
+
+fn find_any<'a>(all: &'a [(Profile, String, Scenario)], id: &str) -> (&'a Profile, &'a Scenario) {
+    let (p, _, s) = all
+        .iter()
+        .find(|(_, i, _)| i == id)
+        .unwrap_or_else(|| panic!("no scenario {id}"));
+    (p, s)
 }
 
 fn find<'a>(all: &'a [(String, String, Scenario)], id: &str) -> &'a Scenario {
@@ -221,10 +331,9 @@ fn find<'a>(all: &'a [(String, String, Scenario)], id: &str) -> &'a Scenario {
 
 #[test]
 fn unbroken_reference_passes_everything() {
-    let p = profile();
-    for (id, _, s) in scenarios::scenarios() {
+    for (p, id, s) in everything() {
         let trace = run(&s, &p, &[]).expect("runs");
-        judge(&s, &trace).unwrap_or_else(|f| panic!("{id}: {f}"));
+        judge(&s, &trace).unwrap_or_else(|f| panic!("{}::{id}: {f}", p.name));
     }
 }
 
@@ -258,12 +367,11 @@ fn shown(fs: &[ScenarioFailure]) -> String {
 
 #[test]
 fn every_scenario_rule_knocked_out_is_caught_at_the_named_expectation() {
-    let p = profile();
-    let all = scenarios::scenarios();
+    let all = everything();
     for (rule, ids, level, requirement) in catchers() {
         for id in ids {
-            let s = find(&all, id);
-            let trace = run(s, &p, &[rule])
+            let (p, s) = find_any(&all, id);
+            let trace = run(s, p, &[rule])
                 .unwrap_or_else(|e| panic!("{rule:?} on {id}: the run failed: {e}"));
             let failures = judge_all(s, &trace);
             assert!(
@@ -301,17 +409,16 @@ fn every_scenario_rule_knocked_out_is_caught_at_the_named_expectation() {
 #[test]
 fn each_scenario_rule_knocked_out_fails_some_scenario() {
     // Across the whole suite, list which scenarios catch each rule knocked out (for the report).
-    let p = profile();
-    let all = scenarios::scenarios();
+    let all = everything();
     for m in rules::SCENARIO {
         let caught: Vec<&str> = all
             .iter()
-            .filter(|(id, _, s)| {
-                let t = run(s, &p, &[*m])
+            .filter(|(p, id, s)| {
+                let t = run(s, p, &[*m])
                     .unwrap_or_else(|e| panic!("{m:?} on {id}: the run failed: {e}"));
                 judge(s, &t).is_err()
             })
-            .map(|(id, _, _)| id.as_str())
+            .map(|(_, id, _)| id.as_str())
             .collect();
         println!("{m:?}: {}", caught.join(", "));
         assert!(

@@ -281,6 +281,31 @@ pub enum OnionMessage {
     StaticInvoice(StaticInvoiceSpec),
     /// `invoice` (a fresh invoice with a payment hash).
     Invoice(InvoiceSpec),
+    /// Experimental (trampoline hold): the payer's notice to the receiver,
+    /// with the nonce (hex); its reply path leads to the payer's LSP.
+    AsyncPaymentNotice {
+        /// The async-payment nonce.
+        nonce: String,
+    },
+    /// Experimental (trampoline hold): the receiver's trigger, with the nonce (hex).
+    AsyncPaymentTrigger {
+        /// The async-payment nonce.
+        nonce: String,
+    },
+    /// Experimental (payment-id unblock): the payer asks its LSP to hold
+    /// the HTLCs of these payment hashes until `payment_id` unblocks them.
+    HoldHtlcRequest {
+        /// The secret payment id, hex.
+        payment_id: String,
+        /// The payment hashes (one per payment; several parts may share one), hex.
+        payment_hashes: Vec<String>,
+    },
+    /// Experimental (payment-id unblock): a message through the payer's LSP
+    /// whose `encrypted_data_tlv` for the LSP carries `payment_unblock`.
+    PaymentUnblock {
+        /// The payment id, hex.
+        payment_id: String,
+    },
 }
 
 impl OnionMessage {
@@ -292,6 +317,10 @@ impl OnionMessage {
             OnionMessage::InvoiceRequest(_) => MessageType::InvoiceRequest,
             OnionMessage::StaticInvoice(_) => MessageType::StaticInvoice,
             OnionMessage::Invoice(_) => MessageType::Invoice,
+            OnionMessage::AsyncPaymentNotice { .. } => MessageType::AsyncPaymentNotice,
+            OnionMessage::AsyncPaymentTrigger { .. } => MessageType::AsyncPaymentTrigger,
+            OnionMessage::HoldHtlcRequest { .. } => MessageType::HoldHtlcRequest,
+            OnionMessage::PaymentUnblock { .. } => MessageType::PaymentUnblock,
         }
     }
 
@@ -320,6 +349,14 @@ pub enum MessageType {
     StaticInvoice,
     /// `invoice`.
     Invoice,
+    /// Experimental: `async_payment_notice`.
+    AsyncPaymentNotice,
+    /// Experimental: `async_payment_trigger`.
+    AsyncPaymentTrigger,
+    /// Experimental: `hold_htlc_request`.
+    HoldHtlcRequest,
+    /// Experimental: a message carrying `payment_unblock`.
+    PaymentUnblock,
 }
 
 /// The payment onion payload for the role under test, abstractly.
@@ -342,6 +379,10 @@ pub struct Payload {
     /// `invoice_request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_request: Option<InvoiceRequestSpec>,
+    /// Experimental (trampoline hold): the hold request and nonce in this
+    /// (the first hop's) payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub async_hold: Option<AsyncHold>,
     /// Further records of the payload, besides the fields above and BOLT
     /// 4's own (`short_channel_id`, `encrypted_recipient_data`,
     /// `current_path_key`, `total_amount_msat`), in type order: records the
@@ -436,6 +477,14 @@ pub enum Event {
         htlc: u64,
         /// The code (opaque to a forwarding node).
         reason: FailureCode,
+    },
+    /// An HTLC the role under test forwarded (named by its incoming id) was
+    /// fulfilled by the next hop with `preimage` (hex).
+    HtlcFulfilledDownstream {
+        /// The incoming HTLC id.
+        htlc: u64,
+        /// The preimage.
+        preimage: String,
     },
     /// The user asks the payer to pay an offer.
     PayOffer {
@@ -819,5 +868,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     bitcoin_hashes::sha256::Hash::hash(data).to_byte_array()
 }
 
+mod experimental;
+pub use experimental::*;
 mod judge;
 pub use judge::*;

@@ -260,6 +260,11 @@ impl Mapper {
             PeerDisconnects { peer } => net.disconnect(NodeRole::PayerLsp, role(*peer))?,
             PeerReconnects { peer } => net.reconnect(NodeRole::PayerLsp, role(*peer))?,
             PayOffer { .. } => return Err(DriverError::Step("pay_offer: not mapped".into())),
+            HtlcFulfilledDownstream { .. } => {
+                return Err(DriverError::Step(
+                    "htlc_fulfilled_downstream: not mapped".into(),
+                ))
+            }
         }
         Ok(())
     }

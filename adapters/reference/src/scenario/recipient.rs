@@ -17,6 +17,12 @@
 //! - BOLT 2 `update_fulfill_htlc`: the preimage must hash to `payment_hash`,
 //!   so a preimage that does not is rejected, never claimed.
 //!
+//! Under the trampoline-hold profile (design 000) the recipient answers the
+//! payer's `async_payment_notice` as it answers `held_htlc_available`: with
+//! an `async_payment_trigger` carrying the notice's nonce, over the notice's
+//! reply path (to the payer's LSP); and it claims a keysend donation, which
+//! carries no `invoice_request`.
+//!
 //! Choice: an HTLC with a sender preimage but no `invoice_request`, or with an
 //! `invoice_request` for an offer that is not the recipient's, is rejected
 //! with `incorrect_or_unknown_payment_details` (the recipient cannot tell
@@ -45,6 +51,8 @@ pub struct Recipient {
     offers: Vec<String>,
     invoices: Vec<StaticInvoiceSpec>,
     htlcs: BTreeMap<u64, Incoming>,
+    /// Keysend donations (design 000) need no `invoice_request`.
+    donations: bool,
 }
 
 impl Recipient {
@@ -54,7 +62,15 @@ impl Recipient {
             offers: initial.offers.iter().map(|o| o.id.clone()).collect(),
             invoices: initial.static_invoices.clone(),
             htlcs: BTreeMap::new(),
+            donations: false,
         }
+    }
+
+    /// The same recipient, claiming keysend donations without an
+    /// `invoice_request` (the trampoline-hold design) when `donations`.
+    pub fn with_donations(mut self, donations: bool) -> Recipient {
+        self.donations = donations;
+        self
     }
 
     fn decide(&self, id: u64, h: &Incoming) -> Action {
@@ -93,21 +109,27 @@ impl Recipient {
             // No invoice with a payment hash exists in this model.
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         };
-        let Some(invreq) = &p.invoice_request else {
-            if knocked_out(Rule::RecipientInvoiceRequest) {
-                return Action::HtlcClaimed {
-                    htlc: id,
-                    preimage: preimage.to_ascii_lowercase(),
-                };
+        match &p.invoice_request {
+            // A keysend donation (design 000) answers no invoice request.
+            None if self.donations => {}
+            None => {
+                if knocked_out(Rule::RecipientInvoiceRequest) {
+                    return Action::HtlcClaimed {
+                        htlc: id,
+                        preimage: preimage.to_ascii_lowercase(),
+                    };
+                }
+                return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
             }
-            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
-        };
-        if !self.offers.contains(&invreq.offer) {
-            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
-        }
-        let expected = invreq.amount_msat.unwrap_or(0);
-        if p.amt_to_forward < expected && !knocked_out(Rule::RecipientAmount) {
-            return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+            Some(invreq) => {
+                if !self.offers.contains(&invreq.offer) {
+                    return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+                }
+                let expected = invreq.amount_msat.unwrap_or(0);
+                if p.amt_to_forward < expected && !knocked_out(Rule::RecipientAmount) {
+                    return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
+                }
+            }
         }
         let hash_ok = hex::decode(preimage)
             .ok()
@@ -147,11 +169,21 @@ impl Machine for Recipient {
         let mut out = Vec::new();
         match event {
             Event::OnionMessage {
-                message: OnionMessage::HeldHtlcAvailable,
+                message:
+                    message
+                    @ (OnionMessage::HeldHtlcAvailable | OnionMessage::AsyncPaymentNotice { .. }),
                 over: PathRef::Named(path),
                 reply_path: Some(reply),
                 ..
             } => {
+                let answer = match message {
+                    OnionMessage::AsyncPaymentNotice { nonce } => {
+                        OnionMessage::AsyncPaymentTrigger {
+                            nonce: nonce.clone(),
+                        }
+                    }
+                    _ => OnionMessage::ReleaseHeldHtlc,
+                };
                 let mine = self.invoices.iter().any(|i| i.message_paths.contains(path))
                     || knocked_out(Rule::RecipientOwnMessagePath);
                 let answer_over = if knocked_out(Rule::RecipientReplyOverReplyPath) {
@@ -161,7 +193,7 @@ impl Machine for Recipient {
                 };
                 if let (true, Some(r)) = (mine, answer_over) {
                     out.push(Action::OnionMessageSent {
-                        message: OnionMessage::ReleaseHeldHtlc,
+                        message: answer,
                         over: r,
                         reply_path: None,
                     });

@@ -4,6 +4,8 @@
 
 pub mod experimental_counterparty;
 pub mod experimental_release_secret;
+pub mod experimental_trampoline;
+pub mod experimental_unblock;
 pub mod fuzz_findings;
 pub mod hold_htlc;
 pub mod invoice_request;
@@ -61,6 +63,14 @@ pub const AREAS: &[Area] = &[
     Area {
         name: "experimental_release_secret",
         generate: experimental_release_secret::generate,
+    },
+    Area {
+        name: "experimental_trampoline_hold",
+        generate: experimental_trampoline::generate,
+    },
+    Area {
+        name: "experimental_payment_unblock",
+        generate: experimental_unblock::generate,
     },
     Area {
         name: "scenarios",

@@ -26,6 +26,8 @@ mod multipart;
 mod payer;
 mod recipient;
 mod server;
+mod trampoline;
+mod unblock;
 
 use lsp::lsp_cases;
 use multipart::multipart_cases;
@@ -400,11 +402,38 @@ fn flags_of(s: &Scenario) -> Vec<String> {
     flags
 }
 
-/// The `scenarios` file for `profile`; `None` for experimental profiles.
-pub fn generate(profile: &Profile) -> Option<VectorFile> {
-    if profile.kind == "experimental" {
+/// The scenarios of an experimental profile that carries its own (designs
+/// 000 and 001, by their numbers), `(id, description, scenario)`; `None`
+/// for every other profile.
+pub fn design_scenarios(profile: &Profile) -> Option<Vec<(String, String, Scenario)>> {
+    if profile.kind != "experimental" {
         return None;
     }
+    let n = &profile.numbers;
+    let cases = if n.payload_async_hold.is_some() {
+        trampoline::trampoline_cases()
+    } else if n.onionmsg_hold_request.is_some() {
+        unblock::unblock_cases()
+    } else {
+        return None;
+    };
+    Some(
+        cases
+            .into_iter()
+            .map(|c| (c.id.to_string(), c.description, c.scenario))
+            .collect(),
+    )
+}
+
+/// The `scenarios` file for `profile`: the draft's scenarios under every
+/// non-experimental profile, an experimental design's own under its
+/// profile, `None` for the other experimental profiles.
+pub fn generate(profile: &Profile) -> Option<VectorFile> {
+    let all = match design_scenarios(profile) {
+        Some(d) => d,
+        None if profile.kind == "experimental" => return None,
+        None => scenarios(),
+    };
     let mut b = FileBuilder::new("scenarios", &profile.name, SPEC_COMMIT);
     b.header(
         "Release-semantics scenarios (abstract events and expectations, simulated time). \
@@ -432,7 +461,7 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             requirements: Vec::new(),
         },
     );
-    for (id, description, scenario) in scenarios() {
+    for (id, description, scenario) in all {
         let input = match serde_json::to_value(&scenario) {
             Ok(v) => v,
             Err(_) => continue,

@@ -41,6 +41,7 @@ fn htlc_to_recipient(
                 offer: OFFER.into(),
                 amount_msat,
             }),
+            async_hold: None,
             other_records: vec![],
         },
         irrevocably_committed: true,
