@@ -405,9 +405,9 @@ rules! {
 }
 
 thread_local! {
-    static KNOCKED_OUT: Cell<u128> = const { Cell::new(0) };
+    static KNOCKED_OUT: Cell<RuleSet> = const { Cell::new(RuleSet::EMPTY) };
     static FIRED: Cell<Option<Rule>> = const { Cell::new(None) };
-    static CONSULTED: Cell<u128> = const { Cell::new(0) };
+    static CONSULTED: Cell<RuleSet> = const { Cell::new(RuleSet::EMPTY) };
     static MARGINS: std::cell::RefCell<Vec<(Rule, i128)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -456,21 +456,44 @@ pub fn with_margins<T>(f: impl FnOnce() -> T) -> (T, Vec<(Rule, i128)>) {
 /// are the rules it satisfies: a valid vector shows the conforming side of
 /// each of them.
 pub fn with_consulted<T>(f: impl FnOnce() -> T) -> (T, Vec<Rule>) {
-    let before = CONSULTED.with(|c| c.replace(0));
+    let before = CONSULTED.with(|c| c.replace(RuleSet::EMPTY));
     let out = f();
-    let set = CONSULTED.with(|c| c.replace(before | c.get()));
+    let set = CONSULTED.with(|c| c.replace(before.union(c.get())));
     let rules = Rule::ALL
         .iter()
         .copied()
-        .filter(|r| set & bit(*r) != 0)
+        .filter(|r| set.contains(*r))
         .collect();
     (out, rules)
 }
 
-const _: () = assert!(Rule::ALL.len() <= 128, "the knockout set is a u128");
+/// A set of rules, one bit each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RuleSet([u64; 4]);
 
-fn bit(rule: Rule) -> u128 {
-    1u128 << (rule as u32)
+const _: () = assert!(Rule::ALL.len() <= 256, "a RuleSet holds 256 rules");
+
+impl RuleSet {
+    const EMPTY: RuleSet = RuleSet([0; 4]);
+
+    fn with(mut self, rule: Rule) -> RuleSet {
+        let i = rule as usize;
+        self.0[i / 64] |= 1 << (i % 64);
+        self
+    }
+
+    fn contains(self, rule: Rule) -> bool {
+        let i = rule as usize;
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn union(self, other: RuleSet) -> RuleSet {
+        let mut out = self;
+        for (a, b) in out.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        out
+    }
 }
 
 /// Whether `rule` is knocked out on this thread. Asking records `rule` as
@@ -478,7 +501,7 @@ fn bit(rule: Rule) -> u128 {
 /// behaviour applies.
 pub fn knocked_out(rule: Rule) -> bool {
     consult(rule);
-    KNOCKED_OUT.with(|k| k.get() & bit(rule) != 0)
+    KNOCKED_OUT.with(|k| k.get().contains(rule))
 }
 
 /// Whether the check of `rule` rejects: when `violated` and `rule` is not
@@ -499,7 +522,7 @@ pub fn rejects(rule: Rule, violated: bool) -> bool {
 /// Record `rule` as consulted and holding, for a check that rejects with
 /// [`fire`] when it does not hold (see [`with_consulted`]).
 pub fn consult(rule: Rule) {
-    CONSULTED.with(|c| c.set(c.get() | bit(rule)));
+    CONSULTED.with(|c| c.set(c.get().with(rule)));
 }
 
 /// Record `rule` as the one that fired, for a check that rejects even when
@@ -525,7 +548,7 @@ pub fn check(
 /// result and the last rule that fired while it ran (the one a rejection
 /// comes from), if any.
 pub fn with_knockouts<T>(rules: &[Rule], f: impl FnOnce() -> T) -> (T, Option<Rule>) {
-    let set = rules.iter().fold(0u128, |s, r| s | bit(*r));
+    let set = rules.iter().fold(RuleSet::EMPTY, |s, r| s.with(*r));
     let before = KNOCKED_OUT.with(|k| k.replace(set));
     let fired_before = FIRED.with(|x| x.replace(None));
     let out = f();
