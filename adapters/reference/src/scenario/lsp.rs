@@ -17,7 +17,10 @@
 //!   `outgoing_cltv_value - FAIL_BACK_BUFFER_BLOCKS`;
 //! - a node that does not advertise `option_htlc_hold` fails a `hold_htlc`
 //!   HTLC back with `temporary_node_failure` (as LDK 0.2 does);
-//! - a released HTLC whose next hop is disconnected is forwarded on reconnection.
+//! - a released HTLC whose next hop is disconnected is forwarded on reconnection;
+//! - a held HTLC due to be failed back while the payer is disconnected is
+//!   failed back when the payer reconnects (no message can reach it before);
+//!   it is never forwarded after that point, whatever release arrives.
 //!
 //! BOLT 2's onion rule is followed too: a payload with an even record this
 //! node does not know (any even record in [`Payload::other_records`]) is
@@ -69,6 +72,8 @@ pub struct Lsp {
     htlcs: BTreeMap<u64, Incoming>,
     /// Release path id -> the HTLC it releases.
     release_paths: BTreeMap<String, u64>,
+    /// Failures decided while the payer was disconnected, sent when it reconnects.
+    queued_failures: Vec<(u64, FailureCode)>,
 }
 
 impl Lsp {
@@ -78,6 +83,7 @@ impl Lsp {
             supports_hold: nodes.payer_lsp.has(Feature::OptionHtlcHold),
             htlcs: BTreeMap::new(),
             release_paths: BTreeMap::new(),
+            queued_failures: Vec::new(),
         }
     }
 
@@ -96,10 +102,16 @@ impl Lsp {
         });
     }
 
-    fn fail(&mut self, id: u64, reason: FailureCode, out: &mut Vec<Action>) {
+    /// Fails HTLC `id` back to the payer; while the payer is disconnected,
+    /// the failure waits for its reconnection.
+    fn fail(&mut self, id: u64, reason: FailureCode, w: &World, out: &mut Vec<Action>) {
         if let Some(h) = self.htlcs.get_mut(&id) {
             h.state = HtlcState::Failed;
-            out.push(Action::HtlcFailed { htlc: id, reason });
+            if w.disconnected.contains(&Role::Payer) {
+                self.queued_failures.push((id, reason));
+            } else {
+                out.push(Action::HtlcFailed { htlc: id, reason });
+            }
         }
     }
 
@@ -143,11 +155,11 @@ impl Lsp {
             h.state = HtlcState::Committed;
             let (hold, released) = (h.hold, h.release_requested);
             if h.payload_refused() {
-                self.fail(id, FailureCode::InvalidOnionPayload, out);
+                self.fail(id, FailureCode::InvalidOnionPayload, w, out);
             } else if !hold || released || knocked_out(Rule::LspHoldUntilRelease) {
                 self.forward(id, w, out);
             } else if !self.supports_hold && !knocked_out(Rule::LspFailUnsupportedHold) {
-                self.fail(id, FailureCode::TemporaryNodeFailure, out);
+                self.fail(id, FailureCode::TemporaryNodeFailure, w, out);
             }
         }
         self.expire(w, out);
@@ -170,7 +182,7 @@ impl Lsp {
             .map(|(id, _)| *id)
             .collect();
         for id in due {
-            self.fail(id, FailureCode::ExpiryTooSoon, out);
+            self.fail(id, FailureCode::ExpiryTooSoon, w, out);
         }
     }
 
@@ -257,11 +269,24 @@ impl Machine for Lsp {
                 if knocked_out(Rule::LspFailBackAfterDownstream) {
                     self.forward(*htlc, w, &mut out);
                 } else {
-                    self.fail(*htlc, FailureCode::Relayed, &mut out);
+                    self.fail(*htlc, FailureCode::Relayed, w, &mut out);
                 }
             }
             Event::BlocksMined { .. } => self.expire(w, &mut out),
-            Event::PeerReconnects { peer } if !knocked_out(Rule::LspForwardOnReconnection) => {
+            Event::PeerReconnects { peer } => {
+                if *peer == Role::Payer {
+                    let queued = std::mem::take(&mut self.queued_failures);
+                    if !knocked_out(Rule::LspFailBackOnReconnection) {
+                        out.extend(
+                            queued
+                                .into_iter()
+                                .map(|(htlc, reason)| Action::HtlcFailed { htlc, reason }),
+                        );
+                    }
+                }
+                if knocked_out(Rule::LspForwardOnReconnection) {
+                    return out;
+                }
                 let ready: Vec<u64> = self
                     .htlcs
                     .iter()

@@ -16,6 +16,12 @@
 //!   (`invalid_onion_blinding`).
 //! - BOLT 2 `update_fulfill_htlc`: the preimage must hash to `payment_hash`,
 //!   so a preimage that does not is rejected, never claimed.
+//! - an HTLC over a payment path none of its static invoices has (its
+//!   authentication is not the recipient's) is rejected
+//!   (`invalid_onion_blinding`), whatever else it carries.
+//! - a part of a payment in several parts (`total_msat` set) is held until
+//!   the parts of its payment hash reach `total_msat`, then every part is
+//!   claimed: before that, the parts pay less than the recipient expects.
 //!
 //! Choice: an HTLC with a sender preimage but no `invoice_request`, or with an
 //! `invoice_request` for an offer that is not the recipient's, is rejected
@@ -45,6 +51,9 @@ pub struct Recipient {
     offers: Vec<String>,
     invoices: Vec<StaticInvoiceSpec>,
     htlcs: BTreeMap<u64, Incoming>,
+    /// Parts of payments in several parts that passed every check, waiting
+    /// for the rest: HTLC id -> (payment hash, `amt_to_forward`, preimage).
+    parts: BTreeMap<u64, (String, u64, String)>,
 }
 
 impl Recipient {
@@ -54,11 +63,14 @@ impl Recipient {
             offers: initial.offers.iter().map(|o| o.id.clone()).collect(),
             invoices: initial.static_invoices.clone(),
             htlcs: BTreeMap::new(),
+            parts: BTreeMap::new(),
         }
     }
 
-    fn decide(&self, id: u64, h: &Incoming) -> Action {
-        let reject = |reason| Action::HtlcFailed { htlc: id, reason };
+    /// The verdict on one HTLC: `Ok(preimage)` to claim it (or, a part, to
+    /// hold it for the rest), `Err(code)` to fail it with `code`.
+    fn decide(&self, h: &Incoming) -> Result<String, FailureCode> {
+        let reject = Err;
         let p = &h.payload;
         // Inside a blinded route the final node refuses every record besides
         // BOLT 4's list and the draft's two (gap/final-payload-allowlist-conflict).
@@ -86,6 +98,8 @@ impl Recipient {
             };
             match path {
                 Some(pp) if !too_late(pp) => {}
+                // Not a path of its own: its authentication cannot be the recipient's.
+                None if knocked_out(Rule::RecipientOwnPaymentPath) => {}
                 _ => return reject(FailureCode::InvalidOnionBlinding),
             }
         }
@@ -95,10 +109,7 @@ impl Recipient {
         };
         let Some(invreq) = &p.invoice_request else {
             if knocked_out(Rule::RecipientInvoiceRequest) {
-                return Action::HtlcClaimed {
-                    htlc: id,
-                    preimage: preimage.to_ascii_lowercase(),
-                };
+                return Ok(preimage.to_ascii_lowercase());
             }
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         };
@@ -106,7 +117,9 @@ impl Recipient {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         }
         let expected = invreq.amount_msat.unwrap_or(0);
-        if p.amt_to_forward < expected && !knocked_out(Rule::RecipientAmount) {
+        // A part is held against the whole payment's amount.
+        let paid = p.total_msat.unwrap_or(p.amt_to_forward);
+        if paid < expected && !knocked_out(Rule::RecipientAmount) {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         }
         let hash_ok = hex::decode(preimage)
@@ -116,9 +129,42 @@ impl Recipient {
         if !hash_ok && !knocked_out(Rule::RecipientPreimageHash) {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         }
-        Action::HtlcClaimed {
-            htlc: id,
-            preimage: preimage.to_ascii_lowercase(),
+        Ok(preimage.to_ascii_lowercase())
+    }
+
+    /// Acts on the verdict for HTLC `id`: a single HTLC is claimed; a part
+    /// waits until the parts of its payment hash reach `total_msat`, and
+    /// then all of them are claimed, in HTLC id order.
+    fn settle(&mut self, id: u64, h: &Incoming, out: &mut Vec<Action>) {
+        let preimage = match self.decide(h) {
+            Ok(preimage) => preimage,
+            Err(reason) => return out.push(Action::HtlcFailed { htlc: id, reason }),
+        };
+        let Some(total) = h.payload.total_msat else {
+            return out.push(Action::HtlcClaimed { htlc: id, preimage });
+        };
+        let hash = h.payment_hash.to_ascii_lowercase();
+        self.parts
+            .insert(id, (hash.clone(), h.payload.amt_to_forward, preimage));
+        let sum: u64 = self
+            .parts
+            .values()
+            .filter(|(ph, _, _)| *ph == hash)
+            .map(|(_, amt, _)| *amt)
+            .sum();
+        if sum < total && !knocked_out(Rule::RecipientAllParts) {
+            return;
+        }
+        let ready: Vec<u64> = self
+            .parts
+            .iter()
+            .filter(|(_, (ph, _, _))| *ph == hash)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in ready {
+            if let Some((_, _, preimage)) = self.parts.remove(&k) {
+                out.push(Action::HtlcClaimed { htlc: k, preimage });
+            }
         }
     }
 
@@ -132,7 +178,7 @@ impl Recipient {
         for id in ids {
             if let Some(h) = self.htlcs.get(&id).cloned() {
                 if to_stage == 2 {
-                    out.push(self.decide(id, &h));
+                    self.settle(id, &h, out);
                 }
             }
             if let Some(h) = self.htlcs.get_mut(&id) {

@@ -23,12 +23,14 @@ use bitcoin_hashes::{sha256, Hash};
 
 mod lsp;
 mod multipart;
+mod parity;
 mod payer;
 mod recipient;
 mod server;
 
 use lsp::lsp_cases;
 use multipart::multipart_cases;
+use parity::parity_cases;
 use payer::payer_cases;
 use recipient::recipient_cases;
 use server::server_cases;
@@ -363,6 +365,7 @@ pub fn scenarios() -> Vec<(String, String, Scenario)> {
         .chain(payer_cases())
         .chain(recipient_cases())
         .chain(server_cases())
+        .chain(parity_cases())
         .map(|c| (c.id.to_string(), c.description, c.scenario))
         .collect()
 }
