@@ -234,7 +234,7 @@ fn payer_parity_cases() -> Vec<Case> {
                     Level::Choice,
                     Check::Nothing,
                     &[req::INVOICE_PAY_ASYNC, req::INVOICE_VIA_REPLY_PATH],
-                    "Draft silent: the rule that an invoice's fields match the invoice request binds only invoices with a payment hash, and the static invoice's node id is compared with its own offer. Choice: a static invoice for another offer than the invoice request's does not answer it, even over the request's reply path, and is ignored.",
+                    "Draft silent: the rule that an invoice's fields match the invoice request binds only invoices with a payment hash, and the static invoice's node id is compared with its own offer. Choice: a static invoice for another offer than the invoice request's does not answer it, even over the request's reply path, and is ignored (gap/static-invoice-for-another-offer).",
                 ),
                 invoice_arrives(0, OnionMessage::StaticInvoice(static_invoice())),
                 must(any_sent(), &[req::INVOICE_PAY_ASYNC]),
