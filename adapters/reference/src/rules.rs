@@ -302,6 +302,10 @@ rules! {
     /// not know is failed back with `invalid_onion_payload`, held or not.
     /// Knocked out: the record is ignored like an odd one.
     LspBadOnionPayload => "lsp/bad-onion-payload", "bolt2/hold-htlc/receiving-node/bad-onion-payload";
+    /// LSP: a held HTLC due to be failed back while the payer is
+    /// disconnected is failed back when the payer reconnects. Knocked out:
+    /// the failure is dropped (the HTLC is left to the payer's expiry).
+    LspFailBackOnReconnection => "lsp/fail-back-on-reconnection", "bolt2/forwarding/holding-node/fail-incoming-at-expiry";
     /// LSP: a `release_held_htlc` over a path it did not create (no
     /// `path_id` of its own) is answered as if it had sent no
     /// `held_htlc_available`. Knocked out: the HTLC the path's context
@@ -367,6 +371,13 @@ rules! {
     /// Payer: a message over one of its own reply paths counts only if the
     /// path's `path_id` is the one it put there. Knocked out: any context.
     PayerPathAuthenticated => "payer/path-authenticated", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Payer: an invoice counts for a payment only if it arrived over one
+    /// of the payer's own reply paths. Knocked out: an invoice over any
+    /// other path counts for the payment of its offer.
+    PayerInvoiceOverReplyPath => "payer/invoice-over-reply-path", "bolt12/static-invoice/reader/arrived-via-reply-path";
+    /// Payer (choice): a static invoice for another offer than its invoice
+    /// request's is ignored. Knocked out: paid.
+    PayerInvoiceForItsOffer => "payer/invoice-for-its-offer", "bolt12/onion-messages/payer/pay-asynchronously";
     /// Recipient: `held_htlc_available` is answered only over one of its
     /// static invoices' message paths. Knocked out: over any path.
     RecipientOwnMessagePath => "recipient/own-message-path", "bolt4/reply-paths/reader/path-id-mismatch";
@@ -390,6 +401,14 @@ rules! {
     /// besides BOLT 4's list and the draft's two is refused. Knocked out:
     /// the record is ignored.
     RecipientFinalPayloadFields => "recipient/final-payload-fields", "bolt4/static-invoice/recipient/final-payload-allowlist";
+    /// Recipient: an HTLC over a payment path that is none of its static
+    /// invoices' (whose authentication it never made) is refused. Knocked
+    /// out: read as if over one of its own.
+    RecipientOwnPaymentPath => "recipient/own-payment-path", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Recipient: a part of a payment in several parts is claimed only once
+    /// the parts reach `total_msat`. Knocked out: each part is claimed on
+    /// arrival.
+    RecipientAllParts => "recipient/all-parts", "bolt4/payload/reader/amt-to-forward-below-expected";
     /// Invoice server: replies to an invoice request for a served offer
     /// with the static invoice. Knocked out: no reply.
     ServerReplies => "server/replies", "bolt12/static-invoice/server/reply-with-static-invoice";
@@ -592,6 +611,7 @@ pub const SCENARIO: &[Rule] = &[
     Rule::LspUnblockIdMatch,
     Rule::LspUnblockOwnHashesOnly,
     Rule::LspUnblockStands,
+    Rule::LspFailBackOnReconnection,
     Rule::PayerHoldNeedsPeerFeature,
     Rule::PayerTwoHeldHtlcAvailable,
     Rule::PayerUniqueReplyPaths,
@@ -599,6 +619,8 @@ pub const SCENARIO: &[Rule] = &[
     Rule::PayerPayOnce,
     Rule::PayerNoPreimageOtherwise,
     Rule::PayerPathAuthenticated,
+    Rule::PayerInvoiceOverReplyPath,
+    Rule::PayerInvoiceForItsOffer,
     Rule::RecipientOwnMessagePath,
     Rule::RecipientReplyOverReplyPath,
     Rule::RecipientAmount,
@@ -606,6 +628,8 @@ pub const SCENARIO: &[Rule] = &[
     Rule::RecipientPreimageHash,
     Rule::RecipientInvoiceRequest,
     Rule::RecipientFinalPayloadFields,
+    Rule::RecipientOwnPaymentPath,
+    Rule::RecipientAllParts,
     Rule::ServerReplies,
     Rule::ServerForwards,
 ];

@@ -113,6 +113,15 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             req::FAIL_AT_EXPIRY,
         ),
         (
+            Rule::LspFailBackOnReconnection,
+            &[
+                "lsp-held-htlc-expires-while-payer-offline-failed-back-on-reconnection",
+                "lsp-release-after-fail-back-point-while-payer-offline-not-forwarded",
+            ],
+            Level::Must,
+            req::FAIL_AT_EXPIRY,
+        ),
+        (
             Rule::LspForwardAfterCommitment,
             &["lsp-release-racing-commitment"],
             Level::Must,
@@ -162,7 +171,11 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
         ),
         (
             Rule::PayerPayOnce,
-            &["payer-static-and-fresh-invoice-paid-once"],
+            &[
+                "payer-static-and-fresh-invoice-paid-once",
+                "payer-fresh-invoice-paid-then-static-invoice-ignored",
+                "payer-ignores-duplicate-static-invoice-after-paying",
+            ],
             Level::Choice,
             req::INVOICE_PAY_ASYNC,
         ),
@@ -174,7 +187,10 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
         ),
         (
             Rule::RecipientAmount,
-            &["recipient-rejects-amount-below-invoice-request"],
+            &[
+                "recipient-rejects-amount-below-invoice-request",
+                "recipient-rejects-two-part-payment-below-invoice-request",
+            ],
             Level::Must,
             req::READER_AMOUNT_BELOW_EXPECTED,
         ),
@@ -203,6 +219,18 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             req::PATH_ID_MISMATCH,
         ),
         (
+            Rule::PayerInvoiceOverReplyPath,
+            &["payer-ignores-static-invoice-not-over-its-reply-path"],
+            Level::Must,
+            req::INVOICE_VIA_REPLY_PATH,
+        ),
+        (
+            Rule::PayerInvoiceForItsOffer,
+            &["payer-ignores-static-invoice-for-another-offer"],
+            Level::Choice,
+            req::INVOICE_PAY_ASYNC,
+        ),
+        (
             Rule::RecipientOwnMessagePath,
             &[
                 "recipient-ignores-held-htlc-available-over-foreign-path",
@@ -216,6 +244,21 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             &["recipient-rejects-expired-payment-path"],
             Level::Must,
             req::READER_MAX_CLTV_EXPIRY,
+        ),
+        (
+            Rule::RecipientOwnPaymentPath,
+            &[
+                "recipient-rejects-payment-over-foreign-payment-path",
+                "recipient-two-part-payment-with-part-over-foreign-path-not-claimed",
+            ],
+            Level::Must,
+            req::PATH_ID_MISMATCH,
+        ),
+        (
+            Rule::RecipientAllParts,
+            &["recipient-claims-two-part-payment-after-second-part"],
+            Level::Must,
+            req::READER_AMOUNT_BELOW_EXPECTED,
         ),
         (
             Rule::RecipientInvoiceRequest,

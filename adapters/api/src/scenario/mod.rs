@@ -383,9 +383,15 @@ pub struct Payload {
     /// (the first hop's) payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_hold: Option<AsyncHold>,
+    /// For the final node: BOLT 4's `total_amount_msat`, the whole
+    /// payment's amount when this HTLC is one part of several (`basic_mpp`);
+    /// absent: the payment is this one HTLC (`amt_to_forward`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_msat: Option<u64>,
     /// Further records of the payload, besides the fields above and BOLT
     /// 4's own (`short_channel_id`, `encrypted_recipient_data`,
-    /// `current_path_key`, `total_amount_msat`), in type order: records the
+    /// `current_path_key`, and `total_amount_msat` given as
+    /// [`Payload::total_msat`]), in type order: records the
     /// role under test does not know.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_records: Vec<crate::invoice::TlvRecord>,

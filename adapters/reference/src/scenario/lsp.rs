@@ -17,7 +17,10 @@
 //!   `outgoing_cltv_value - FAIL_BACK_BUFFER_BLOCKS`;
 //! - a node that does not advertise `option_htlc_hold` fails a `hold_htlc`
 //!   HTLC back with `temporary_node_failure` (as LDK 0.2 does);
-//! - a released HTLC whose next hop is disconnected is forwarded on reconnection.
+//! - a released HTLC whose next hop is disconnected is forwarded on reconnection;
+//! - a held HTLC due to be failed back while the payer is disconnected is
+//!   failed back when the payer reconnects (no message can reach it before);
+//!   it is never forwarded after that point, whatever release arrives.
 //!
 //! Under the experimental profiles (`vectors/designs.md`), the same node
 //! plays the designs' holding LSP: it holds an HTLC whose payload carries a
@@ -92,6 +95,8 @@ pub struct Lsp {
     release_paths: BTreeMap<String, u64>,
     /// The payer's hold requests (design 001), in arrival order.
     hold_requests: Vec<HoldRequest>,
+    /// Failures decided while the payer was disconnected, sent when it reconnects.
+    queued_failures: Vec<(u64, FailureCode)>,
 }
 
 impl Lsp {
@@ -102,6 +107,7 @@ impl Lsp {
             htlcs: BTreeMap::new(),
             release_paths: BTreeMap::new(),
             hold_requests: Vec::new(),
+            queued_failures: Vec::new(),
         }
     }
 
@@ -130,10 +136,16 @@ impl Lsp {
         });
     }
 
-    fn fail(&mut self, id: u64, reason: FailureCode, out: &mut Vec<Action>) {
+    /// Fails HTLC `id` back to the payer; while the payer is disconnected,
+    /// the failure waits for its reconnection.
+    fn fail(&mut self, id: u64, reason: FailureCode, w: &World, out: &mut Vec<Action>) {
         if let Some(h) = self.htlcs.get_mut(&id) {
             h.state = HtlcState::Failed;
-            out.push(Action::HtlcFailed { htlc: id, reason });
+            if w.disconnected.contains(&Role::Payer) {
+                self.queued_failures.push((id, reason));
+            } else {
+                out.push(Action::HtlcFailed { htlc: id, reason });
+            }
         }
     }
 
@@ -179,11 +191,11 @@ impl Lsp {
             let refused = h.payload_refused();
             let h = h.clone();
             if refused {
-                self.fail(id, FailureCode::InvalidOnionPayload, out);
+                self.fail(id, FailureCode::InvalidOnionPayload, w, out);
             } else if released || !self.waits(&h) {
                 self.forward(id, w, out);
             } else if hold && !self.supports_hold && !knocked_out(Rule::LspFailUnsupportedHold) {
-                self.fail(id, FailureCode::TemporaryNodeFailure, out);
+                self.fail(id, FailureCode::TemporaryNodeFailure, w, out);
             }
         }
         self.expire(w, out);
@@ -218,7 +230,7 @@ impl Lsp {
             .map(|(id, _)| *id)
             .collect();
         for id in due {
-            self.fail(id, FailureCode::ExpiryTooSoon, out);
+            self.fail(id, FailureCode::ExpiryTooSoon, w, out);
         }
     }
 
@@ -289,9 +301,9 @@ impl Lsp {
             self.forward(id, w, out);
         } else if mode == HoldMode::Trampoline {
             // The LSP made the onward onion: the failure is its own to report.
-            self.fail(id, FailureCode::TemporaryNodeFailure, out);
+            self.fail(id, FailureCode::TemporaryNodeFailure, w, out);
         } else {
-            self.fail(id, FailureCode::Relayed, out);
+            self.fail(id, FailureCode::Relayed, w, out);
         }
     }
 
@@ -448,13 +460,21 @@ impl Machine for Lsp {
                 } else if knocked_out(Rule::LspFailBackAfterDownstream) {
                     self.forward(*htlc, w, &mut out);
                 } else {
-                    self.fail(*htlc, FailureCode::Relayed, &mut out);
+                    self.fail(*htlc, FailureCode::Relayed, w, &mut out);
                 }
             }
             Event::BlocksMined { .. } => self.expire(w, &mut out),
             Event::PeerReconnects { peer } => {
                 if *peer == Role::Payer {
                     self.settle_kept(&mut out);
+                    let queued = std::mem::take(&mut self.queued_failures);
+                    if !knocked_out(Rule::LspFailBackOnReconnection) {
+                        out.extend(
+                            queued
+                                .into_iter()
+                                .map(|(htlc, reason)| Action::HtlcFailed { htlc, reason }),
+                        );
+                    }
                 }
                 if !knocked_out(Rule::LspForwardOnReconnection) {
                     let ready: Vec<u64> = self

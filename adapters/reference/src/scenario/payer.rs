@@ -13,10 +13,12 @@
 //!   different paths, each with a unique reply path from the holder.
 //! - invoice reader: a static invoice past its expiry (default: the
 //!   profile's `static_invoice_default_expiry`) or without message paths is
-//!   not paid.
+//!   not paid; an invoice counts only if it arrived over one of the payer's
+//!   own reply paths, with the `path_id` it put there.
 //!
 //! Choices: the first invoice that arrives for a payment is paid; later ones
-//! are ignored. Reconnecting to its LSP, the payer sends every
+//! are ignored. A static invoice for another offer than the invoice
+//! request's is ignored, even over the request's reply path. Reconnecting to its LSP, the payer sends every
 //! `held_htlc_available` of its held HTLCs again (it never learns here
 //! whether they settled; the draft has no acknowledgement). A payer that will stay online (or whose LSP cannot hold)
 //! sends `held_htlc_available` with its own reply paths and sends the HTLC,
@@ -74,13 +76,23 @@ impl Payer {
         w.issue(id)
     }
 
-    /// The payment an arriving path authenticates, if any.
-    fn payment_for(&self, over: Arrived, w: &World) -> Option<String> {
+    /// The payment an arriving path authenticates, if any (`offer`: the
+    /// offer the arriving invoice names, if it is one).
+    fn payment_for(&self, over: Arrived, offer: Option<&str>, w: &World) -> Option<String> {
         match over {
             Arrived::Own { id, token }
                 if w.authentic(&id, &token) || knocked_out(Rule::PayerPathAuthenticated) =>
             {
                 self.reply_paths.get(&id).cloned()
+            }
+            // Not a reply path of its own: counted only with the rule knocked
+            // out, for the payment of the invoice's offer.
+            Arrived::Named(_) if knocked_out(Rule::PayerInvoiceOverReplyPath) => {
+                let offer = offer?;
+                self.payments
+                    .iter()
+                    .find(|(_, p)| p.invreq.offer == offer)
+                    .map(|(name, _)| name.clone())
             }
             _ => None,
         }
@@ -132,7 +144,9 @@ impl Payer {
         let Some(p) = self.payments.get(&payment) else {
             return;
         };
-        if (p.started && !knocked_out(Rule::PayerPayOnce)) || inv.offer != p.invreq.offer {
+        if (p.started && !knocked_out(Rule::PayerPayOnce))
+            || (inv.offer != p.invreq.offer && !knocked_out(Rule::PayerInvoiceForItsOffer))
+        {
             return;
         }
         // The static invoice reader's rules, as its codec reader has them.
@@ -248,7 +262,11 @@ impl Machine for Payer {
             }
             Event::OnionMessage { message, over, .. } => {
                 let arrived = w.arrived(over);
-                let Some(payment) = self.payment_for(arrived, w) else {
+                let offer = match message {
+                    OnionMessage::StaticInvoice(inv) => Some(inv.offer.as_str()),
+                    _ => None,
+                };
+                let Some(payment) = self.payment_for(arrived, offer, w) else {
                     return out;
                 };
                 match message {

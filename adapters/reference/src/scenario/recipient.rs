@@ -16,6 +16,12 @@
 //!   (`invalid_onion_blinding`).
 //! - BOLT 2 `update_fulfill_htlc`: the preimage must hash to `payment_hash`,
 //!   so a preimage that does not is rejected, never claimed.
+//! - an HTLC over a payment path none of its static invoices has (its
+//!   authentication is not the recipient's) is rejected
+//!   (`invalid_onion_blinding`), whatever else it carries.
+//! - a part of a payment in several parts (`total_msat` set) is held until
+//!   the parts of its payment hash reach `total_msat`, then every part is
+//!   claimed: before that, the parts pay less than the recipient expects.
 //!
 //! Under the trampoline-hold profile (design 000) the recipient answers the
 //! payer's `async_payment_notice` as it answers `held_htlc_available`: with
@@ -53,6 +59,9 @@ pub struct Recipient {
     htlcs: BTreeMap<u64, Incoming>,
     /// Keysend donations (design 000) need no `invoice_request`.
     donations: bool,
+    /// Parts of payments in several parts that passed every check, waiting
+    /// for the rest: HTLC id -> (payment hash, `amt_to_forward`, preimage).
+    parts: BTreeMap<u64, (String, u64, String)>,
 }
 
 impl Recipient {
@@ -63,6 +72,7 @@ impl Recipient {
             invoices: initial.static_invoices.clone(),
             htlcs: BTreeMap::new(),
             donations: false,
+            parts: BTreeMap::new(),
         }
     }
 
@@ -73,8 +83,10 @@ impl Recipient {
         self
     }
 
-    fn decide(&self, id: u64, h: &Incoming) -> Action {
-        let reject = |reason| Action::HtlcFailed { htlc: id, reason };
+    /// The verdict on one HTLC: `Ok(preimage)` to claim it (or, a part, to
+    /// hold it for the rest), `Err(code)` to fail it with `code`.
+    fn decide(&self, h: &Incoming) -> Result<String, FailureCode> {
+        let reject = Err;
         let p = &h.payload;
         // Inside a blinded route the final node refuses every record besides
         // BOLT 4's list and the draft's two (gap/final-payload-allowlist-conflict).
@@ -102,6 +114,8 @@ impl Recipient {
             };
             match path {
                 Some(pp) if !too_late(pp) => {}
+                // Not a path of its own: its authentication cannot be the recipient's.
+                None if knocked_out(Rule::RecipientOwnPaymentPath) => {}
                 _ => return reject(FailureCode::InvalidOnionBlinding),
             }
         }
@@ -114,10 +128,7 @@ impl Recipient {
             None if self.donations => {}
             None => {
                 if knocked_out(Rule::RecipientInvoiceRequest) {
-                    return Action::HtlcClaimed {
-                        htlc: id,
-                        preimage: preimage.to_ascii_lowercase(),
-                    };
+                    return Ok(preimage.to_ascii_lowercase());
                 }
                 return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
             }
@@ -126,7 +137,9 @@ impl Recipient {
                     return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
                 }
                 let expected = invreq.amount_msat.unwrap_or(0);
-                if p.amt_to_forward < expected && !knocked_out(Rule::RecipientAmount) {
+                // A part is held against the whole payment's amount.
+                let paid = p.total_msat.unwrap_or(p.amt_to_forward);
+                if paid < expected && !knocked_out(Rule::RecipientAmount) {
                     return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
                 }
             }
@@ -138,9 +151,42 @@ impl Recipient {
         if !hash_ok && !knocked_out(Rule::RecipientPreimageHash) {
             return reject(FailureCode::IncorrectOrUnknownPaymentDetails);
         }
-        Action::HtlcClaimed {
-            htlc: id,
-            preimage: preimage.to_ascii_lowercase(),
+        Ok(preimage.to_ascii_lowercase())
+    }
+
+    /// Acts on the verdict for HTLC `id`: a single HTLC is claimed; a part
+    /// waits until the parts of its payment hash reach `total_msat`, and
+    /// then all of them are claimed, in HTLC id order.
+    fn settle(&mut self, id: u64, h: &Incoming, out: &mut Vec<Action>) {
+        let preimage = match self.decide(h) {
+            Ok(preimage) => preimage,
+            Err(reason) => return out.push(Action::HtlcFailed { htlc: id, reason }),
+        };
+        let Some(total) = h.payload.total_msat else {
+            return out.push(Action::HtlcClaimed { htlc: id, preimage });
+        };
+        let hash = h.payment_hash.to_ascii_lowercase();
+        self.parts
+            .insert(id, (hash.clone(), h.payload.amt_to_forward, preimage));
+        let sum: u64 = self
+            .parts
+            .values()
+            .filter(|(ph, _, _)| *ph == hash)
+            .map(|(_, amt, _)| *amt)
+            .sum();
+        if sum < total && !knocked_out(Rule::RecipientAllParts) {
+            return;
+        }
+        let ready: Vec<u64> = self
+            .parts
+            .iter()
+            .filter(|(_, (ph, _, _))| *ph == hash)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in ready {
+            if let Some((_, _, preimage)) = self.parts.remove(&k) {
+                out.push(Action::HtlcClaimed { htlc: k, preimage });
+            }
         }
     }
 
@@ -154,7 +200,7 @@ impl Recipient {
         for id in ids {
             if let Some(h) = self.htlcs.get(&id).cloned() {
                 if to_stage == 2 {
-                    out.push(self.decide(id, &h));
+                    self.settle(id, &h, out);
                 }
             }
             if let Some(h) = self.htlcs.get_mut(&id) {

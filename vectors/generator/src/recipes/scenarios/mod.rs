@@ -23,6 +23,7 @@ use bitcoin_hashes::{sha256, Hash};
 
 mod lsp;
 mod multipart;
+mod parity;
 mod payer;
 mod recipient;
 mod server;
@@ -31,6 +32,7 @@ mod unblock;
 
 use lsp::lsp_cases;
 use multipart::multipart_cases;
+use parity::parity_cases;
 use payer::payer_cases;
 use recipient::recipient_cases;
 use server::server_cases;
@@ -365,6 +367,7 @@ pub fn scenarios() -> Vec<(String, String, Scenario)> {
         .chain(payer_cases())
         .chain(recipient_cases())
         .chain(server_cases())
+        .chain(parity_cases())
         .map(|c| (c.id.to_string(), c.description, c.scenario))
         .collect()
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn payer_with(lsp_holds: bool, often_offline: bool, steps: Vec<Step>) -> Scenario {
+pub(super) fn payer_with(lsp_holds: bool, often_offline: bool, steps: Vec<Step>) -> Scenario {
     Scenario {
         role_under_test: Role::Payer,
         initial: InitialState {
@@ -14,7 +14,7 @@ fn payer_with(lsp_holds: bool, often_offline: bool, steps: Vec<Step>) -> Scenari
     }
 }
 
-fn pay() -> Step {
+pub(super) fn pay() -> Step {
     ev(Event::PayOffer {
         payment: "p1".into(),
         offer: OFFER.into(),
@@ -22,7 +22,7 @@ fn pay() -> Step {
     })
 }
 
-fn invreq_sent() -> Step {
+pub(super) fn invreq_sent() -> Step {
     expect(
         Level::Must,
         Check::OnionMessageSent {
@@ -40,7 +40,7 @@ fn invreq_sent() -> Step {
 }
 
 /// An invoice arrives over the reply path of the invoice request sent at `pay_step`.
-fn invoice_arrives(pay_step: usize, message: OnionMessage) -> Step {
+pub(super) fn invoice_arrives(pay_step: usize, message: OnionMessage) -> Step {
     ev(Event::OnionMessage {
         from: Role::InvoiceServer,
         message,
@@ -49,7 +49,7 @@ fn invoice_arrives(pay_step: usize, message: OnionMessage) -> Step {
     })
 }
 
-fn sent(hold: Option<bool>) -> Check {
+pub(super) fn sent(hold: Option<bool>) -> Check {
     Check::HtlcSent {
         payment: "p1".into(),
         hold_htlc: hold,
@@ -60,11 +60,16 @@ fn sent(hold: Option<bool>) -> Check {
     }
 }
 
-fn any_sent() -> Check {
+pub(super) fn any_sent() -> Check {
     sent(None)
 }
 
-fn held_htlc_available(reply: ReplyPathPattern, level: Level, reqs: &[&str], note: &str) -> Step {
+pub(super) fn held_htlc_available(
+    reply: ReplyPathPattern,
+    level: Level,
+    reqs: &[&str],
+    note: &str,
+) -> Step {
     expect(
         level,
         Check::OnionMessageSent {
@@ -113,7 +118,7 @@ fn over_both_paths(level: Level, note: &str) -> Step {
     )
 }
 
-fn fresh_invoice() -> OnionMessage {
+pub(super) fn fresh_invoice() -> OnionMessage {
     OnionMessage::Invoice(InvoiceSpec {
         id: "fresh-invoice-1".into(),
         payment_hash: hash_hex(&[0x55; 32]),
@@ -121,7 +126,7 @@ fn fresh_invoice() -> OnionMessage {
     })
 }
 
-const OFTEN_OFFLINE_HOLDS: &str = "A payer configured often-offline (LDK: hold_outbound_htlcs_at_next_hop) whose LSP advertises option_htlc_hold, paying a static invoice (the recipient is offline), uses hold_htlc; the draft permits it but does not oblige it, so this is the suite's documented expectation for that configuration.";
+pub(super) const OFTEN_OFFLINE_HOLDS: &str = "A payer configured often-offline (LDK: hold_outbound_htlcs_at_next_hop) whose LSP advertises option_htlc_hold, paying a static invoice (the recipient is offline), uses hold_htlc; the draft permits it but does not oblige it, so this is the suite's documented expectation for that configuration.";
 
 pub(super) fn payer_cases() -> Vec<Case> {
     vec![

@@ -2,9 +2,9 @@
 
 use super::*;
 
-const PREIMAGE: [u8; 32] = [0x42; 32];
+pub(super) const PREIMAGE: [u8; 32] = [0x42; 32];
 
-fn recipient(steps: Vec<Step>) -> Scenario {
+pub(super) fn recipient(steps: Vec<Step>) -> Scenario {
     Scenario {
         role_under_test: Role::Recipient,
         initial: InitialState {
@@ -16,7 +16,7 @@ fn recipient(steps: Vec<Step>) -> Scenario {
 }
 
 /// The HTLC arriving at the recipient, irrevocably committed.
-fn htlc_to_recipient(
+pub(super) fn htlc_to_recipient(
     payment_hash: String,
     amount: u64,
     cltv_expiry: u32,
@@ -42,13 +42,14 @@ fn htlc_to_recipient(
                 amount_msat,
             }),
             async_hold: None,
+            total_msat: None,
             other_records: vec![],
         },
         irrevocably_committed: true,
     })
 }
 
-fn rejected(htlc: u64) -> Check {
+pub(super) fn rejected(htlc: u64) -> Check {
     Check::RejectedPayment {
         htlc,
         reason: None,

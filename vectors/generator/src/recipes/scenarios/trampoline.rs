@@ -281,6 +281,9 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
         ev(Event::BlocksMined { count: 104 }),
         nothing(&[req::FAIL_AT_EXPIRY]),
         ev(Event::BlocksMined { count: 1 }),
+        // The failure is decided now and reaches the payer when it is back
+        // (update_fail_htlc needs the connection).
+        ev(Event::PeerReconnects { peer: Role::Payer }),
         must(
             failed_back(0, Some(vec![FailureCode::ExpiryTooSoon])),
             &[req::FAIL_AT_EXPIRY],
@@ -288,7 +291,7 @@ pub(super) fn trampoline_cases() -> Vec<Case> {
         trigger(NONCE),
         nothing(&[req::HOLD_NO_FORWARD]),
     ]);
-    v.push(case("one-shot-fails-back-when-downstream-window-passes", "a one-shot payment whose pre-built onion's outgoing_cltv_value is 144 blocks out (the payer's own CLTV a week)", "the payer goes offline and 105 blocks pass before any trigger", "the LSP fails it back expiry_too_soon 40 blocks before the pre-built expiry: the one-shot cannot outlast the downstream window, whatever its CLTV towards the LSP", scenario(s)));
+    v.push(case("one-shot-fails-back-when-downstream-window-passes", "a one-shot payment whose pre-built onion's outgoing_cltv_value is 144 blocks out (the payer's own CLTV a week)", "the payer goes offline, 105 blocks pass before any trigger, and the payer comes back", "the LSP fails it back expiry_too_soon from 40 blocks before the pre-built expiry (sent when the payer reconnects): the one-shot cannot outlast the downstream window, whatever its CLTV towards the LSP", scenario(s)));
 
     let mut s = held(Trampoline, Some(4), vec![]);
     s.extend([
