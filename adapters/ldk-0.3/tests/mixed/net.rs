@@ -77,8 +77,11 @@ impl<'n> MixedNet<'n> {
     }
 
     fn sync_connections(&mut self) -> Result<(), String> {
-        for i in 0..4 {
-            for j in (i + 1)..4 {
+        let pairs: Vec<(usize, usize)> = (0..4)
+            .flat_map(|i| ((i + 1)..4).map(move |j| (i, j)))
+            .collect();
+        for (i, j) in pairs {
+            {
                 let want = self.online[i] && self.online[j];
                 let have = self.connected.contains(&(i, j));
                 if have && !want {

@@ -231,13 +231,10 @@ macro_rules! release_node {
             }
 
             fn messenger_event(&self, ev: Event) -> Happening {
-                let ev = match super::intercepted(ev) {
-                    Ok((peer, message)) => {
-                        self.kept.borrow_mut().push((peer, message));
-                        return Happening::Other("OnionMessageIntercepted".into());
-                    }
-                    Err(ev) => ev,
-                };
+                if let Some(kept) = super::intercepted(&ev) {
+                    self.kept.borrow_mut().push(kept);
+                    return Happening::Other("OnionMessageIntercepted".into());
+                }
                 match ev {
                     Event::OnionMessagePeerConnected { peer_node_id } => {
                         // What an LDK user does on this event: forward what
@@ -645,13 +642,13 @@ pub mod v0_2 {
     use lightning_0_2::ln::msgs::OnionMessage;
 
     /// An onion message kept for an offline peer, and the peer.
-    fn intercepted(ev: Event) -> Result<(PublicKey, OnionMessage), Event> {
+    fn intercepted(ev: &Event) -> Option<(PublicKey, OnionMessage)> {
         match ev {
             Event::OnionMessageIntercepted {
                 peer_node_id,
                 message,
-            } => Ok((peer_node_id, message)),
-            other => Err(other),
+            } => Some((*peer_node_id, message.clone())),
+            _ => None,
         }
     }
 
@@ -671,14 +668,14 @@ pub mod v0_3 {
     /// An onion message kept for an offline peer, and the peer (0.3 names
     /// the next hop as a node id or a short channel id; the network
     /// forwards to node ids only).
-    fn intercepted(ev: Event) -> Result<(PublicKey, OnionMessage), Event> {
+    fn intercepted(ev: &Event) -> Option<(PublicKey, OnionMessage)> {
         match ev {
             Event::OnionMessageIntercepted {
                 next_hop: NextMessageHop::NodeId(peer),
                 message,
                 ..
-            } => Ok((peer, message)),
-            other => Err(other),
+            } => Some((*peer, message.clone())),
+            _ => None,
         }
     }
 
