@@ -70,49 +70,37 @@ pub(super) fn held_htlc_available(
     reqs: &[&str],
     note: &str,
 ) -> Step {
-    expect(
-        level,
-        Check::OnionMessageSent {
-            message: MessageType::HeldHtlcAvailable,
-            id: None,
-            over: Some(
-                RECIPIENT_MP
-                    .iter()
-                    .map(|p| PathId::Named(p.to_string()))
-                    .collect(),
-            ),
-            reply_path: Some(reply),
-            distinct_paths: true,
-            distinct_reply_paths: true,
-            count: Count::AtLeast(2),
-        },
-        reqs,
-        note,
-    )
+    expect(level, over_recipient_paths(reply, true), reqs, note)
+}
+
+/// At least two `held_htlc_available` over the recipient's message paths,
+/// each path once, with reply paths of `reply` (all different, if
+/// `distinct_reply_paths`).
+fn over_recipient_paths(reply: ReplyPathPattern, distinct_reply_paths: bool) -> Check {
+    Check::OnionMessageSent {
+        message: MessageType::HeldHtlcAvailable,
+        id: None,
+        over: Some(
+            RECIPIENT_MP
+                .iter()
+                .map(|p| PathId::Named(p.to_string()))
+                .collect(),
+        ),
+        reply_path: Some(reply),
+        distinct_paths: true,
+        distinct_reply_paths,
+        count: Count::AtLeast(2),
+    }
 }
 
 /// `held_htlc_available` over both of the recipient's message paths with the
 /// LSP's one release path as reply path (one release path: the reply paths
 /// cannot all differ, gap/release-paths-fewer-than-messages).
 fn over_both_paths(level: Level, note: &str) -> Step {
+    let reply = ReplyPathPattern::OneOf(vec![PathId::Named(LSP_RELEASE[0].to_string())]);
     expect(
         level,
-        Check::OnionMessageSent {
-            message: MessageType::HeldHtlcAvailable,
-            id: None,
-            over: Some(
-                RECIPIENT_MP
-                    .iter()
-                    .map(|p| PathId::Named(p.to_string()))
-                    .collect(),
-            ),
-            reply_path: Some(ReplyPathPattern::OneOf(vec![PathId::Named(
-                LSP_RELEASE[0].to_string(),
-            )])),
-            distinct_paths: true,
-            distinct_reply_paths: false,
-            count: Count::AtLeast(2),
-        },
+        over_recipient_paths(reply, false),
         &[req::RAA_RECEIVER_TWO_MESSAGES],
         note,
     )
