@@ -250,6 +250,27 @@ rules! {
     /// (Payment-id unblock) A `payment_unblock` naming no payment id this
     /// node holds HTLCs for. Knocked out: accepted.
     UnblockIdKnown => "payment-unblock/payment-id-known", "bolt2/release/holding-node/no-forward-until-release";
+    /// (LDK's invoice-server protocol) An `offer_paths_request` without its
+    /// `invoice_slot`. Knocked out: read without a slot.
+    IsrvSlotMissing => "invoice-server/slot-missing", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// (Invoice server) An `invoice_slot` of another length than 2 bytes
+    /// (a u16). Knocked out: taken as it is.
+    IsrvSlotLength => "invoice-server/slot-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// (Invoice server) An `offer_paths` without paths (no record, or an
+    /// empty one). Knocked out: read as it is.
+    IsrvOfferPathsMissing => "invoice-server/offer-paths-missing", "bolt12/static-invoice/reader/offer-no-issuer-or-paths";
+    /// (Invoice server) An `offer_paths` path with no hops. Knocked out:
+    /// kept.
+    IsrvOfferPathZeroHops => "invoice-server/offer-path-zero-hops", "bolt12/static-invoice/reader/offer-paths-zero-hops";
+    /// (Invoice server) A `paths_absolute_expiry` of another length than 8
+    /// bytes (a u64). Knocked out: taken as it is.
+    IsrvPathsExpiryLength => "invoice-server/paths-expiry-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// (Invoice server) A `serve_static_invoice` without its invoice.
+    /// Knocked out: read without one.
+    IsrvServeInvoiceMissing => "invoice-server/serve-invoice-missing", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// (Invoice server) A `serve_static_invoice` without the path for
+    /// forwarding invoice requests. Knocked out: read without one.
+    IsrvForwardPathMissing => "invoice-server/forward-path-missing", "bolt12/static-invoice/server/forward-invoice-request";
     /// A blinded hop's data does not decrypt (cannot be read past).
     BlindedDecrypt => "blinded-path/decrypt", "bolt4/reply-paths/reader/decrypt";
     /// A blinded hop's `next_path_key_override` is not a point (it cannot be used).
