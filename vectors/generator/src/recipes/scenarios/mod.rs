@@ -21,6 +21,7 @@ use asyncpay_adapter::Profile;
 use asyncpay_harness::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
 use bitcoin_hashes::{sha256, Hash};
 
+mod invoice_server;
 mod lsp;
 mod multipart;
 mod parity;
@@ -200,6 +201,7 @@ fn initial(lsp_holds: bool, payer_often_offline: bool) -> InitialState {
         offers: vec![offer()],
         static_invoices: vec![static_invoice()],
         recipient_path: Some(TO_RECIPIENT.into()),
+        invoice_server: None,
     }
 }
 
@@ -417,6 +419,8 @@ pub fn design_scenarios(profile: &Profile) -> Option<Vec<(String, String, Scenar
         trampoline::trampoline_cases()
     } else if n.onionmsg_hold_request.is_some() {
         unblock::unblock_cases()
+    } else if n.onionmsg_offer_paths_request.is_some() {
+        invoice_server::invoice_server_cases()
     } else {
         return None;
     };
