@@ -190,6 +190,17 @@ fn server_request(over: &str, reply: &str) -> Step {
     )
 }
 
+/// The note on the profile's flag in the scenarios file: every choice the
+/// scenarios follow.
+pub(super) fn choices_note() -> FlagNote {
+    FlagNote {
+        bug_type: "Experimental".into(),
+        description: "LDK's invoice-server protocol, which the draft does not define (a future bLIP or BOLT would); the numbers, expiries and bounds are LDK 0.2.7's, as the profile pins them: (1) the recipient asks for offer paths on a timer tick (a time_passes event) while it has no offer; (2) its offer_paths_request reply path lives 2 hours (TEMP_REPLY_PATH_RELATIVE_EXPIRY) and offer_paths count only over it; (3) it takes offer paths only if they last at least 90 days (MIN_OFFER_PATHS_RELATIVE_EXPIRY_SECS, 3 months of 30 days); (4) it keeps one slot (LDK keeps up to 10, MAX_CACHED_OFFERS_TARGET) and re-sends an unconfirmed serve_static_invoice on each tick; (5) the server answers only over a request path it made for a recipient, before that path's expiry, with one offer path (LDK's router gives up to 3) and a reply path, both lasting 365 days (DEFAULT_ASYNC_RECEIVE_OFFER_EXPIRY); (6) the server answers at most 3 requests per recipient in any 60 seconds: LDK's server sets no limit, its recipient sends at most 3 per timer tick (MAX_UPDATE_ATTEMPTS), and the profile holds the server to that bound; (7) the server stores only an unexpired invoice over its own, unexpired reply path, confirms over the message's reply path, and then serves it and forwards invoice requests over the recipient's forwarding path; (8) the expectations name the catalogue's requirements the behaviours stand in for.".into(),
+        effect: Some("An implementation that follows another bound or expiry may differ and still be interoperable; every expectation is a choice.".into()),
+        requirements: vec![r::PATHS_TO_SERVER.to_string()],
+    }
+}
+
 pub(super) fn invoice_server_cases() -> Vec<Case> {
     let mut v = Vec::new();
     let now = T + 60;

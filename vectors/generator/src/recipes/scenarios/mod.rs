@@ -468,6 +468,10 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             requirements: Vec::new(),
         },
     );
+    let isrv = profile.numbers.onionmsg_offer_paths_request.is_some();
+    if isrv {
+        b.note("ExperimentalInvoiceServer", invoice_server::choices_note());
+    }
     for (id, description, scenario) in all {
         let input = match serde_json::to_value(&scenario) {
             Ok(v) => v,
@@ -477,7 +481,13 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             id,
             description,
             requirements: requirements_of(&scenario),
-            flags: flags_of(&scenario),
+            flags: {
+                let mut f = flags_of(&scenario);
+                if isrv {
+                    f.insert(0, "ExperimentalInvoiceServer".to_string());
+                }
+                f
+            },
             result: Verdict::Valid,
             op: "scenario.run".into(),
             input,
