@@ -1,6 +1,8 @@
 //! Scenario elements of the `experimental` profiles that carry earlier
 //! async payment designs (see `vectors/designs.md`): the trampoline hold
-//! (design 000) and the payment-id unblock (design 001).
+//! (design 000) and the payment-id unblock (design 001); and of the profile
+//! that carries LDK's invoice-server protocol (the setup, the messages'
+//! contents).
 //!
 //! They are abstract, like the rest of the scenario format: a payload's
 //! hold request is a nonce and a mode, not bytes; the wire encodings are
