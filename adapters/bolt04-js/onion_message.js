@@ -44,6 +44,11 @@ const contentTypes = profile => {
     async_payment_notice: n.onionmsg_async_notice,
     async_payment_trigger: n.onionmsg_async_trigger,
     hold_htlc_request: n.onionmsg_hold_request,
+    // LDK's invoice-server protocol (experimental-ldk-invoice-server)
+    offer_paths_request: n.onionmsg_offer_paths_request,
+    offer_paths: n.onionmsg_offer_paths,
+    serve_static_invoice: n.onionmsg_serve_static_invoice,
+    static_invoice_persisted: n.onionmsg_static_invoice_persisted,
   };
 };
 

@@ -600,6 +600,7 @@ fn a_scenario_failing_a_should_then_a_must_is_graded_must_and_waived_only_by_bot
             offers: vec![],
             static_invoices: vec![],
             recipient_path: None,
+            invoice_server: None,
         },
         steps: vec![
             Step::Event(Event::BlocksMined { count: 1 }),

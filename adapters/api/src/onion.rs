@@ -51,7 +51,9 @@ pub struct MessageContent {
     /// `static_invoice`, `held_htlc_available` or `release_held_htlc`; under
     /// the experimental design profiles also `async_payment_notice`,
     /// `async_payment_trigger` (trampoline hold) and `hold_htlc_request`
-    /// (payment-id unblock).
+    /// (payment-id unblock); under `experimental-ldk-invoice-server` also
+    /// `offer_paths_request`, `offer_paths`, `serve_static_invoice` and
+    /// `static_invoice_persisted` (LDK's invoice-server protocol).
     pub kind: String,
     /// The TLV's value (a TLV stream for every kind above), hex; empty for
     /// `held_htlc_available` and `release_held_htlc`, whose streams define no fields.

@@ -90,6 +90,24 @@ pub struct Numbers {
     /// `payment_unblock` (the secret payment id) in the payer's LSP's hop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_data_payment_unblock: Option<u64>,
+    /// Experimental (LDK's invoice-server protocol): `onionmsg_tlv` type of
+    /// `offer_paths_request`, the recipient's request to its invoice server
+    /// for the blinded paths of a new offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_offer_paths_request: Option<u64>,
+    /// Experimental (invoice server): `onionmsg_tlv` type of `offer_paths`,
+    /// the server's answer with the paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_offer_paths: Option<u64>,
+    /// Experimental (invoice server): `onionmsg_tlv` type of
+    /// `serve_static_invoice`, the recipient's static invoice for the
+    /// server to store and serve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_serve_static_invoice: Option<u64>,
+    /// Experimental (invoice server): `onionmsg_tlv` type of
+    /// `static_invoice_persisted`, the server's confirmation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onionmsg_static_invoice_persisted: Option<u64>,
 }
 
 /// A number or behaviour the suite chose where the profile's source is silent.

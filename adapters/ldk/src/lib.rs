@@ -100,6 +100,10 @@
 //! - `payment-payload-decode` (`payment_payload.decode`): `InboundOnionPayload`
 //!   and its reader (ln/msgs.rs:2347, :3587) are `pub(crate)` outside
 //!   `cfg(fuzzing)` (ln/msgs.rs:2485-2488).
+//! - `invoice-server-framing` (`onion_message.build` / `.peel` under
+//!   `experimental-ldk-invoice-server`): LDK writes its four invoice-server
+//!   contents with a BigSize length before the stream
+//!   (onion_message/async_payments.rs:242-256); the profile does not.
 //!
 //! Not unsupported, because LDK can do them and does them differently:
 //! release paths in the draft's layout (no `htlc_id`) are written the only
@@ -216,7 +220,21 @@ impl Adapter for LdkAdapter {
 
     /// Performs `op` with LDK. `profile` is not consulted: LDK's numbers are
     /// fixed at compile time (see the crate documentation).
-    fn execute(&self, op: &Operation, _profile: &Profile) -> Outcome {
+    ///
+    /// The one exception: under a profile that defines LDK's invoice-server
+    /// messages (`experimental-ldk-invoice-server`), whose onion message
+    /// contents carry no length prefix where LDK writes one, the onion
+    /// message operations are unsupported (see
+    /// [`Unsupported::InvoiceServerFraming`]).
+    fn execute(&self, op: &Operation, profile: &Profile) -> Outcome {
+        if profile.numbers.onionmsg_offer_paths_request.is_some()
+            && matches!(
+                op,
+                Operation::BuildOnionMessage(_) | Operation::PeelOnionMessage(_)
+            )
+        {
+            return Unsupported::InvoiceServerFraming.outcome(None);
+        }
         guarded(op.name(), || dispatch(op))
     }
 }

@@ -42,6 +42,9 @@ pub(crate) enum Unsupported {
     ScenarioSetup,
     /// `payment_payload.decode`.
     PaymentPayloadDecode,
+    /// `onion_message.build` / `.peel` under the invoice-server profile,
+    /// whose contents carry no length prefix.
+    InvoiceServerFraming,
 }
 
 impl Unsupported {
@@ -62,6 +65,7 @@ impl Unsupported {
         Unsupported::RevokeAndAckEmptyReleasePaths,
         Unsupported::ScenarioSetup,
         Unsupported::PaymentPayloadDecode,
+        Unsupported::InvoiceServerFraming,
     ];
 
     /// The stable name the crate documentation lists it under.
@@ -81,6 +85,7 @@ impl Unsupported {
             Unsupported::RevokeAndAckEmptyReleasePaths => "revoke-and-ack-empty-release-paths",
             Unsupported::ScenarioSetup => "scenario-setup",
             Unsupported::PaymentPayloadDecode => "payment-payload-decode",
+            Unsupported::InvoiceServerFraming => "invoice-server-framing",
         }
     }
 
@@ -185,6 +190,13 @@ impl Unsupported {
                  are re-exported pub(crate) outside cfg(fuzzing) (ln/msgs.rs:2485-2488), and the \
                  payload is read only inside onion peeling (ln/onion_payment.rs), which needs a \
                  whole packet for the node's own key"
+            }
+            Unsupported::InvoiceServerFraming => {
+                "LDK 0.2.7's OfferPathsRequest, OfferPaths, ServeStaticInvoice and \
+                 StaticInvoicePersisted are written and read with impl_writeable_tlv_based! \
+                 (onion_message/async_payments.rs:242-256), a BigSize length in front of the TLV \
+                 stream; the profile experimental-ldk-invoice-server carries the stream without \
+                 it, so LDK's types can neither be handed its values nor produce them"
             }
         }
     }

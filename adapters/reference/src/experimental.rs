@@ -38,8 +38,10 @@
 //!
 //! ## The trampoline hold and the payment-id unblock
 //!
-//! Designs 000 and 001: see [`trampoline`] and [`unblock`].
+//! Designs 000 and 001: see [`trampoline`] and [`unblock`]; LDK's
+//! invoice-server protocol: see [`invoice_server`].
 
+pub mod invoice_server;
 pub mod trampoline;
 pub mod unblock;
 

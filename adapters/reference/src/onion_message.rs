@@ -14,6 +14,7 @@
 use crate::blinding::{self, EncryptedData};
 use crate::crypto;
 use crate::experimental;
+use crate::experimental::invoice_server as isrv;
 use crate::release_context;
 use crate::rules::{self, Rule};
 use crate::sphinx;
@@ -57,6 +58,13 @@ pub fn content_types(profile: &Profile) -> Vec<(&'static str, u64)> {
         ("async_payment_notice", n.onionmsg_async_notice),
         ("async_payment_trigger", n.onionmsg_async_trigger),
         ("hold_htlc_request", n.onionmsg_hold_request),
+        ("offer_paths_request", n.onionmsg_offer_paths_request),
+        ("offer_paths", n.onionmsg_offer_paths),
+        ("serve_static_invoice", n.onionmsg_serve_static_invoice),
+        (
+            "static_invoice_persisted",
+            n.onionmsg_static_invoice_persisted,
+        ),
     ];
     v.extend(experimental.into_iter().filter_map(|(k, t)| Some((k, t?))));
     v
@@ -410,6 +418,10 @@ fn receive(
             "async_payment_notice" => experimental::trampoline::check_nonce(value)?,
             "async_payment_trigger" => experimental::trampoline::check_trigger(input, value)?,
             "hold_htlc_request" => experimental::unblock::check_request(value)?,
+            "offer_paths_request" => isrv::check_offer_paths_request(value)?,
+            "offer_paths" => isrv::check_offer_paths(value)?,
+            "serve_static_invoice" => isrv::check_serve_static_invoice(value)?,
+            "static_invoice_persisted" => isrv::check_static_invoice_persisted(value)?,
             "static_invoice" | "invoice_request" | "invoice" | "invoice_error" => {
                 check_tlv_stream(value, kind, |_| true)?;
             }

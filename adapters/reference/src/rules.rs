@@ -250,6 +250,27 @@ rules! {
     /// (Payment-id unblock) A `payment_unblock` naming no payment id this
     /// node holds HTLCs for. Knocked out: accepted.
     UnblockIdKnown => "payment-unblock/payment-id-known", "bolt2/release/holding-node/no-forward-until-release";
+    /// (LDK's invoice-server protocol) An `offer_paths_request` without its
+    /// `invoice_slot`. Knocked out: read without a slot.
+    IsrvSlotMissing => "invoice-server/slot-missing", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// (Invoice server) An `invoice_slot` of another length than 2 bytes
+    /// (a u16). Knocked out: taken as it is.
+    IsrvSlotLength => "invoice-server/slot-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// (Invoice server) An `offer_paths` without paths (no record, or an
+    /// empty one). Knocked out: read as it is.
+    IsrvOfferPathsMissing => "invoice-server/offer-paths-missing", "bolt12/static-invoice/reader/offer-no-issuer-or-paths";
+    /// (Invoice server) An `offer_paths` path with no hops. Knocked out:
+    /// kept.
+    IsrvOfferPathZeroHops => "invoice-server/offer-path-zero-hops", "bolt12/static-invoice/reader/offer-paths-zero-hops";
+    /// (Invoice server) A `paths_absolute_expiry` of another length than 8
+    /// bytes (a u64). Knocked out: taken as it is.
+    IsrvPathsExpiryLength => "invoice-server/paths-expiry-length", "bolt1/tlv/reader/known-type-bad-length";
+    /// (Invoice server) A `serve_static_invoice` without its invoice.
+    /// Knocked out: read without one.
+    IsrvServeInvoiceMissing => "invoice-server/serve-invoice-missing", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// (Invoice server) A `serve_static_invoice` without the path for
+    /// forwarding invoice requests. Knocked out: read without one.
+    IsrvForwardPathMissing => "invoice-server/forward-path-missing", "bolt12/static-invoice/server/forward-invoice-request";
     /// A blinded hop's data does not decrypt (cannot be read past).
     BlindedDecrypt => "blinded-path/decrypt", "bolt4/reply-paths/reader/decrypt";
     /// A blinded hop's `next_path_key_override` is not a point (it cannot be used).
@@ -415,6 +436,57 @@ rules! {
     /// Invoice server: forwards the invoice request to the recipient.
     /// Knocked out: not forwarded.
     ServerForwards => "server/forwards", "bolt12/static-invoice/server/forward-invoice-request";
+    /// Recipient (invoice server, LDK's protocol): on a timer tick with no
+    /// offer, `offer_paths_request` to its server. Knocked out: never asks.
+    RecipientRequestsOfferPaths => "recipient/isrv-requests-offer-paths", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// Recipient (invoice server): `offer_paths` counts only over the reply
+    /// path of its own request. Knocked out: over any path.
+    RecipientOfferPathsOverOwnPath => "recipient/isrv-offer-paths-over-own-path", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Recipient (invoice server): `offer_paths` over a request reply path
+    /// older than 2 hours is ignored. Knocked out: taken however late.
+    RecipientOfferPathsReplyFresh => "recipient/isrv-offer-paths-reply-fresh", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Recipient (invoice server): offer paths that expire within 90 days (or
+    /// have expired) are ignored. Knocked out: taken.
+    RecipientOfferPathsLifetime => "recipient/isrv-offer-paths-lifetime", "bolt12/static-invoice/reader/offer-expired";
+    /// Recipient (invoice server): on usable offer paths,
+    /// `serve_static_invoice` over the server's reply path. Knocked out:
+    /// nothing sent.
+    RecipientServesInvoice => "recipient/isrv-serves-invoice", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// Recipient (invoice server, choice): an unconfirmed
+    /// `serve_static_invoice` is re-sent on each timer tick. Knocked out: sent
+    /// once.
+    RecipientResendsUnconfirmed => "recipient/isrv-resends-unconfirmed", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// Recipient (invoice server): `static_invoice_persisted` over its own
+    /// reply path confirms the offer, and nothing more is sent. Knocked out:
+    /// ignored.
+    RecipientPersistedConfirms => "recipient/isrv-persisted-confirms", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// Invoice server (LDK's protocol): answers an `offer_paths_request` with
+    /// `offer_paths` and a reply path. Knocked out: no answer.
+    ServerAnswersOfferPaths => "server/isrv-answers-offer-paths", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// Invoice server: an `offer_paths_request` counts only over a request path
+    /// it made for a recipient. Knocked out: over any path.
+    ServerRequestPathKnown => "server/isrv-request-path-known", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Invoice server: a request over an expired request path is ignored.
+    /// Knocked out: answered.
+    ServerRequestPathExpiry => "server/isrv-request-path-expiry", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Invoice server (choice): at most 3 requests per recipient answered in
+    /// any 60 seconds. Knocked out: every one.
+    ServerRequestLimit => "server/isrv-request-limit", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+    /// Invoice server: `serve_static_invoice` counts only over a reply path it
+    /// issued with `offer_paths` (authentic). Knocked out: over any path.
+    ServerServePathOwn => "server/isrv-serve-path-own", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Invoice server: `serve_static_invoice` over an expired reply path (365
+    /// days) is ignored. Knocked out: stored.
+    ServerServePathExpiry => "server/isrv-serve-path-expiry", "bolt4/reply-paths/reader/path-id-mismatch";
+    /// Invoice server: an expired invoice is not stored. Knocked out: stored.
+    ServerServeInvoiceExpiry => "server/isrv-serve-invoice-expiry", "bolt12/static-invoice/reader/expiry-default";
+    /// Invoice server: a served invoice is stored and answers later invoice
+    /// requests. Knocked out: confirmed but not stored.
+    ServerStoresInvoice => "server/isrv-stores-invoice", "bolt12/static-invoice/server/reply-with-static-invoice";
+    /// Invoice server: a stored invoice is confirmed with
+    /// `static_invoice_persisted` over the message's reply path. Knocked out:
+    /// stored silently.
+    ServerConfirmsPersisted => "server/isrv-confirms-persisted", "bolt12/static-invoice/writer/offer-paths-to-replying-node";
 
     // BOLT 1 and 9: feature vectors.
     /// An unknown even feature bit.
@@ -632,6 +704,22 @@ pub const SCENARIO: &[Rule] = &[
     Rule::RecipientAllParts,
     Rule::ServerReplies,
     Rule::ServerForwards,
+    Rule::RecipientRequestsOfferPaths,
+    Rule::RecipientOfferPathsOverOwnPath,
+    Rule::RecipientOfferPathsReplyFresh,
+    Rule::RecipientOfferPathsLifetime,
+    Rule::RecipientServesInvoice,
+    Rule::RecipientResendsUnconfirmed,
+    Rule::RecipientPersistedConfirms,
+    Rule::ServerAnswersOfferPaths,
+    Rule::ServerRequestPathKnown,
+    Rule::ServerRequestPathExpiry,
+    Rule::ServerRequestLimit,
+    Rule::ServerServePathOwn,
+    Rule::ServerServePathExpiry,
+    Rule::ServerServeInvoiceExpiry,
+    Rule::ServerStoresInvoice,
+    Rule::ServerConfirmsPersisted,
 ];
 
 /// Whether `rule` is numeric (see [`NUMERIC`]).

@@ -11,7 +11,9 @@
 //! - [`lsp`]: the payer's LSP, the node that holds `hold_htlc` HTLCs;
 //! - [`payer`]: the often-offline payer paying an offer through a static invoice;
 //! - [`recipient`]: the often-offline recipient, releasing and claiming;
-//! - [`server`]: the invoice server answering invoice requests on the recipient's behalf.
+//! - [`server`]: the invoice server answering invoice requests on the recipient's behalf;
+//! - [`invoice_server`]: both sides of LDK's invoice-server protocol (profile
+//!   `experimental-ldk-invoice-server`), in the recipient's and the server's roles.
 //!
 //! Time and block height are simulated. Every loop is bounded by the
 //! scenario's size, itself bounded by [`asyncpay_adapter::scenario::MAX_STEPS`].
@@ -23,6 +25,7 @@
 //! shows a scenario that catches it. [`run_op`] never knocks anything out.
 
 pub mod designs;
+pub mod invoice_server;
 pub mod lsp;
 pub mod payer;
 pub mod recipient;
@@ -180,7 +183,12 @@ pub fn run(scenario: &Scenario, profile: &Profile) -> Result<TraceView, String> 
     validate(scenario)?;
     let nodes = &scenario.initial.nodes;
     let mut world = World::new(scenario, nodes, profile);
+    let isrv = profile.numbers.onionmsg_offer_paths_request.is_some();
     let mut machine: Box<dyn Machine> = match scenario.role_under_test {
+        Role::Recipient if isrv => Box::new(invoice_server::AsyncRecipient::new(&scenario.initial)),
+        Role::InvoiceServer if isrv => {
+            Box::new(invoice_server::StaticServer::new(&scenario.initial))
+        }
         Role::PayerLsp => Box::new(lsp::Lsp::new(nodes)),
         Role::Payer => Box::new(payer::Payer::new(&scenario.initial)),
         Role::Recipient => Box::new(
@@ -251,6 +259,7 @@ mod tests {
                 offers: Vec::new(),
                 static_invoices: Vec::new(),
                 recipient_path: None,
+                invoice_server: None,
             },
             steps,
         }

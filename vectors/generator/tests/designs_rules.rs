@@ -1,4 +1,5 @@
-//! The two design profiles' invalid vectors each break exactly one rule of
+//! The two design profiles' invalid vectors, and those of LDK's
+//! invoice-server protocol, each break exactly one rule of
 //! the reference: run as they are, the rule named here is the one that
 //! fires; with that rule alone knocked out, the reference accepts. (`vectors
 //! audit` knocks out every rule of a vector's requirements together; the
@@ -9,7 +10,9 @@ use asyncpay_adapter::{Adapter, Operation, Outcome, Profile};
 use asyncpay_harness::vectors::{VectorFile, Verdict};
 use asyncpay_reference::rules::{self, Rule};
 use asyncpay_reference::ReferenceAdapter;
-use asyncpay_vectors::recipes::{experimental_trampoline, experimental_unblock};
+use asyncpay_vectors::recipes::{
+    experimental_invoice_server, experimental_trampoline, experimental_unblock,
+};
 
 fn profile(name: &str) -> Profile {
     #[derive(serde::Deserialize)]
@@ -46,12 +49,36 @@ const BREAKS: &[(&str, Rule)] = &[
     ("hold-request-unknown-even", Rule::TlvUnknownEven),
     ("unblock-wrong-id", Rule::UnblockIdKnown),
     ("unblock-short-id", Rule::PaymentIdLength),
+    ("offer-paths-request-no-slot", Rule::IsrvSlotMissing),
+    ("offer-paths-request-slot-3-bytes", Rule::IsrvSlotLength),
+    ("offer-paths-request-unknown-even", Rule::TlvUnknownEven),
+    ("offer-paths-no-paths", Rule::IsrvOfferPathsMissing),
+    ("offer-paths-empty-paths", Rule::IsrvOfferPathsMissing),
+    ("offer-paths-zero-hop-path", Rule::IsrvOfferPathZeroHops),
+    ("offer-paths-expiry-4-bytes", Rule::IsrvPathsExpiryLength),
+    (
+        "serve-static-invoice-no-invoice",
+        Rule::IsrvServeInvoiceMissing,
+    ),
+    (
+        "serve-static-invoice-no-forward-path",
+        Rule::IsrvForwardPathMissing,
+    ),
+    (
+        "static-invoice-persisted-unknown-even",
+        Rule::TlvUnknownEven,
+    ),
 ];
 
 fn files() -> Vec<(Profile, VectorFile)> {
     let t = profile("experimental-trampoline-hold");
     let u = profile("experimental-payment-unblock");
+    let i = profile("experimental-ldk-invoice-server");
     vec![
+        (
+            i.clone(),
+            experimental_invoice_server::generate(&i).expect("invoice-server file"),
+        ),
         (
             t.clone(),
             experimental_trampoline::generate(&t).expect("trampoline file"),

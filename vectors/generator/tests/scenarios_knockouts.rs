@@ -49,6 +49,13 @@ fn run(s: &Scenario, p: &Profile, knocked_out: &[Rule]) -> Result<TraceView, Str
     rules::with_knockouts(knocked_out, || scenario::run(s, p)).0
 }
 
+/// The requirements the invoice-server protocol's expectations name
+/// (`recipes/scenarios/invoice_server.rs`).
+const ISRV_PATHS_TO_SERVER: &str = "bolt12/static-invoice/writer/offer-paths-to-replying-node";
+const ISRV_OWN_PATH: &str = "bolt4/reply-paths/reader/path-id-mismatch";
+const ISRV_OFFER_EXPIRED: &str = "bolt12/static-invoice/reader/offer-expired";
+const ISRV_INVOICE_EXPIRED: &str = "bolt12/static-invoice/reader/expiry-default";
+
 /// Each scenario rule, the scenarios that must catch it knocked out, and
 /// the expectation that does: its level and a requirement id it names. The trial must fail at
 /// that expectation and be graded at least at its level (a more severe
@@ -353,6 +360,103 @@ fn catchers() -> Vec<(Rule, &'static [&'static str], Level, &'static str)> {
             &["unblock-part-arriving-after-the-unblock-is-forwarded"],
             Level::Choice,
             req::HOLD_FORWARD_ON_RELEASE,
+        ),
+        // LDK's invoice-server protocol (profile experimental-ldk-invoice-server).
+        (
+            Rule::RecipientRequestsOfferPaths,
+            &["isrv-recipient-asks-serves-and-stops-when-confirmed"],
+            Level::Choice,
+            ISRV_PATHS_TO_SERVER,
+        ),
+        (
+            Rule::RecipientOfferPathsOverOwnPath,
+            &["isrv-recipient-ignores-offer-paths-over-foreign-or-stale-path"],
+            Level::Choice,
+            ISRV_OWN_PATH,
+        ),
+        (
+            Rule::RecipientOfferPathsReplyFresh,
+            &["isrv-recipient-ignores-offer-paths-over-foreign-or-stale-path"],
+            Level::Choice,
+            ISRV_OWN_PATH,
+        ),
+        (
+            Rule::RecipientOfferPathsLifetime,
+            &["isrv-recipient-ignores-expired-offer-paths"],
+            Level::Choice,
+            ISRV_OFFER_EXPIRED,
+        ),
+        (
+            Rule::RecipientServesInvoice,
+            &["isrv-recipient-asks-serves-and-stops-when-confirmed"],
+            Level::Choice,
+            ISRV_PATHS_TO_SERVER,
+        ),
+        (
+            Rule::RecipientResendsUnconfirmed,
+            &["isrv-recipient-resends-unconfirmed-invoice"],
+            Level::Choice,
+            ISRV_PATHS_TO_SERVER,
+        ),
+        (
+            Rule::RecipientPersistedConfirms,
+            &["isrv-recipient-asks-serves-and-stops-when-confirmed"],
+            Level::Choice,
+            ISRV_PATHS_TO_SERVER,
+        ),
+        (
+            Rule::ServerAnswersOfferPaths,
+            &["isrv-server-stores-confirms-and-serves"],
+            Level::Choice,
+            ISRV_PATHS_TO_SERVER,
+        ),
+        (
+            Rule::ServerRequestPathKnown,
+            &["isrv-server-ignores-request-over-unknown-or-expired-path"],
+            Level::Choice,
+            ISRV_OWN_PATH,
+        ),
+        (
+            Rule::ServerRequestPathExpiry,
+            &["isrv-server-ignores-request-over-unknown-or-expired-path"],
+            Level::Choice,
+            ISRV_OWN_PATH,
+        ),
+        (
+            Rule::ServerRequestLimit,
+            &["isrv-server-limits-offer-paths-requests"],
+            Level::Choice,
+            ISRV_PATHS_TO_SERVER,
+        ),
+        (
+            Rule::ServerServePathOwn,
+            &["isrv-server-ignores-serve-over-foreign-or-expired-path"],
+            Level::Choice,
+            ISRV_OWN_PATH,
+        ),
+        (
+            Rule::ServerServePathExpiry,
+            &["isrv-server-ignores-serve-over-foreign-or-expired-path"],
+            Level::Choice,
+            ISRV_OWN_PATH,
+        ),
+        (
+            Rule::ServerServeInvoiceExpiry,
+            &["isrv-server-ignores-serve-over-foreign-or-expired-path"],
+            Level::Choice,
+            ISRV_INVOICE_EXPIRED,
+        ),
+        (
+            Rule::ServerStoresInvoice,
+            &["isrv-server-stores-confirms-and-serves"],
+            Level::Should,
+            req::INVREQ_REPLY_STATIC,
+        ),
+        (
+            Rule::ServerConfirmsPersisted,
+            &["isrv-server-stores-confirms-and-serves"],
+            Level::Choice,
+            ISRV_PATHS_TO_SERVER,
         ),
     ]
 }

@@ -663,6 +663,7 @@ mod tests {
                 offers: vec![],
                 static_invoices: vec![],
                 recipient_path: None,
+                invoice_server: None,
             },
             steps,
         }

@@ -222,6 +222,10 @@ pub struct InitialState {
     /// to forward invoice requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient_path: Option<String>,
+    /// Experimental (LDK's invoice server): the paths the recipient and its
+    /// server set up before the scenario.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_server: Option<InvoiceServerSetup>,
 }
 
 /// A path, as an action names it.
@@ -306,6 +310,17 @@ pub enum OnionMessage {
         /// The payment id, hex.
         payment_id: String,
     },
+    /// Experimental (LDK's invoice server): the recipient asks for offer paths.
+    OfferPathsRequest {
+        /// The recipient's slot at the server.
+        invoice_slot: u16,
+    },
+    /// Experimental (invoice server): the server's offer paths.
+    OfferPaths(OfferPathsSpec),
+    /// Experimental (invoice server): the recipient's invoice to serve.
+    ServeStaticInvoice(ServeStaticInvoiceSpec),
+    /// Experimental (invoice server): the server stored the invoice.
+    StaticInvoicePersisted,
 }
 
 impl OnionMessage {
@@ -321,6 +336,10 @@ impl OnionMessage {
             OnionMessage::AsyncPaymentTrigger { .. } => MessageType::AsyncPaymentTrigger,
             OnionMessage::HoldHtlcRequest { .. } => MessageType::HoldHtlcRequest,
             OnionMessage::PaymentUnblock { .. } => MessageType::PaymentUnblock,
+            OnionMessage::OfferPathsRequest { .. } => MessageType::OfferPathsRequest,
+            OnionMessage::OfferPaths(_) => MessageType::OfferPaths,
+            OnionMessage::ServeStaticInvoice(_) => MessageType::ServeStaticInvoice,
+            OnionMessage::StaticInvoicePersisted => MessageType::StaticInvoicePersisted,
         }
     }
 
@@ -330,6 +349,7 @@ impl OnionMessage {
             OnionMessage::InvoiceRequest(r) => Some(&r.id),
             OnionMessage::StaticInvoice(s) => Some(&s.id),
             OnionMessage::Invoice(i) => Some(&i.id),
+            OnionMessage::ServeStaticInvoice(s) => Some(&s.invoice.id),
             _ => None,
         }
     }
@@ -357,6 +377,14 @@ pub enum MessageType {
     HoldHtlcRequest,
     /// Experimental: a message carrying `payment_unblock`.
     PaymentUnblock,
+    /// Experimental: `offer_paths_request`.
+    OfferPathsRequest,
+    /// Experimental: `offer_paths`.
+    OfferPaths,
+    /// Experimental: `serve_static_invoice`.
+    ServeStaticInvoice,
+    /// Experimental: `static_invoice_persisted`.
+    StaticInvoicePersisted,
 }
 
 /// The payment onion payload for the role under test, abstractly.

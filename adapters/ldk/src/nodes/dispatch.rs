@@ -70,6 +70,27 @@ fn experimental_element(s: &sc::Scenario) -> Option<String> {
                     | sc::OnionMessage::PaymentUnblock { .. },
                 ..
             } => "an onion message of an experimental design (async_payment_notice, async_payment_trigger, hold_htlc_request or payment_unblock)",
+            sc::Event::OnionMessage {
+                message:
+                    sc::OnionMessage::OfferPathsRequest { .. }
+                    | sc::OnionMessage::OfferPaths(_)
+                    | sc::OnionMessage::ServeStaticInvoice(_)
+                    | sc::OnionMessage::StaticInvoicePersisted,
+                ..
+            } => {
+                return Some(format!(
+                    "step {i}: a message of LDK's invoice-server protocol (offer_paths_request, \
+                     offer_paths, serve_static_invoice or static_invoice_persisted); the driver \
+                     does not yet deliver these to the real nodes"
+                ))
+            }
+            sc::Event::TimePasses { .. } if s.initial.invoice_server.is_some() => {
+                return Some(format!(
+                    "step {i}: a timer tick of LDK's invoice-server protocol; the driver does \
+                     not yet reproduce the setup (the server's request paths, the recipient's \
+                     paths to its server)"
+                ))
+            }
             sc::Event::HtlcFulfilledDownstream { .. } => {
                 "a downstream fulfil chosen by the scenario"
             }

@@ -32,6 +32,17 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Store `invoice` (replacing one for the same offer) and forward
+    /// later invoice requests over `recipient_path` (the invoice-server
+    /// protocol's `serve_static_invoice`).
+    pub fn store(&mut self, invoice: StaticInvoiceSpec, recipient_path: String) {
+        self.invoices.retain(|i| i.offer != invoice.offer);
+        self.invoices.push(invoice);
+        self.recipient_path = Some(recipient_path);
+    }
+}
+
 impl Machine for Server {
     fn on_event(&mut self, event: &Event, w: &mut World) -> Vec<Action> {
         let mut out = Vec::new();

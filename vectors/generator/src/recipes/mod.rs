@@ -3,6 +3,7 @@
 //! check` regenerates and compares byte for byte.
 
 pub mod experimental_counterparty;
+pub mod experimental_invoice_server;
 pub mod experimental_release_secret;
 pub mod experimental_trampoline;
 pub mod experimental_unblock;
@@ -71,6 +72,10 @@ pub const AREAS: &[Area] = &[
     Area {
         name: "experimental_payment_unblock",
         generate: experimental_unblock::generate,
+    },
+    Area {
+        name: "experimental_ldk_invoice_server",
+        generate: experimental_invoice_server::generate,
     },
     Area {
         name: "scenarios",

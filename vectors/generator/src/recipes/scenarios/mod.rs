@@ -21,6 +21,7 @@ use asyncpay_adapter::Profile;
 use asyncpay_harness::vectors::{Expected, FileBuilder, FlagNote, TestVector, VectorFile, Verdict};
 use bitcoin_hashes::{sha256, Hash};
 
+mod invoice_server;
 mod lsp;
 mod multipart;
 mod parity;
@@ -200,6 +201,7 @@ fn initial(lsp_holds: bool, payer_often_offline: bool) -> InitialState {
         offers: vec![offer()],
         static_invoices: vec![static_invoice()],
         recipient_path: Some(TO_RECIPIENT.into()),
+        invoice_server: None,
     }
 }
 
@@ -417,6 +419,8 @@ pub fn design_scenarios(profile: &Profile) -> Option<Vec<(String, String, Scenar
         trampoline::trampoline_cases()
     } else if n.onionmsg_hold_request.is_some() {
         unblock::unblock_cases()
+    } else if n.onionmsg_offer_paths_request.is_some() {
+        invoice_server::invoice_server_cases()
     } else {
         return None;
     };
@@ -464,6 +468,10 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             requirements: Vec::new(),
         },
     );
+    let isrv = profile.numbers.onionmsg_offer_paths_request.is_some();
+    if isrv {
+        b.note("ExperimentalInvoiceServer", invoice_server::choices_note());
+    }
     for (id, description, scenario) in all {
         let input = match serde_json::to_value(&scenario) {
             Ok(v) => v,
@@ -473,7 +481,13 @@ pub fn generate(profile: &Profile) -> Option<VectorFile> {
             id,
             description,
             requirements: requirements_of(&scenario),
-            flags: flags_of(&scenario),
+            flags: {
+                let mut f = flags_of(&scenario);
+                if isrv {
+                    f.insert(0, "ExperimentalInvoiceServer".to_string());
+                }
+                f
+            },
             result: Verdict::Valid,
             op: "scenario.run".into(),
             input,

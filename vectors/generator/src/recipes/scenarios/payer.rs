@@ -8,6 +8,7 @@ pub(super) fn payer_with(lsp_holds: bool, often_offline: bool, steps: Vec<Step>)
         initial: InitialState {
             static_invoices: Vec::new(),
             recipient_path: None,
+            invoice_server: None,
             ..initial(lsp_holds, often_offline)
         },
         steps,

@@ -9,6 +9,7 @@ pub(super) fn recipient(steps: Vec<Step>) -> Scenario {
         role_under_test: Role::Recipient,
         initial: InitialState {
             recipient_path: None,
+            invoice_server: None,
             ..initial(true, true)
         },
         steps,

@@ -371,6 +371,7 @@ fn receiver_cases(v: &mut Vec<Case>) {
         role_under_test: Role::Recipient,
         initial: InitialState {
             recipient_path: None,
+            invoice_server: None,
             ..initial(true, true)
         },
         steps,
