@@ -50,7 +50,7 @@ pub(crate) enum Unsupported {
 impl Unsupported {
     /// Every reason, in the order of the crate documentation.
     #[cfg(all(test, not(ldk_0_3)))]
-    pub(crate) const ALL: [Unsupported; 14] = [
+    pub(crate) const ALL: [Unsupported; 15] = [
         Unsupported::StaticInvoiceEncode,
         Unsupported::BlindedPathBuild,
         Unsupported::UnblindHopForItself,

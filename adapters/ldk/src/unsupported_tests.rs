@@ -390,6 +390,28 @@ fn every_unsupported_answer_is_reachable() {
         .collect();
     // Reached in unblind_skips_only_a_hop_ldk_reads_as_its_own.
     reached.insert(Unsupported::UnblindHopForItself);
+    // Reached through the adapter, under the profile whose invoice-server
+    // contents LDK's types cannot hold.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors/profiles.json");
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("profiles"))
+        .expect("profiles.json");
+    let isrv = all["profiles"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|p| p["name"] == "experimental-ldk-invoice-server")
+        .expect("the invoice-server profile");
+    let isrv: asyncpay_adapter::Profile = serde_json::from_value(isrv.clone()).expect("profile");
+    let peel = op(
+        "onion_message.peel",
+        json!({ "node_secret": "", "onion_message": "" }),
+    );
+    let answer = asyncpay_adapter::Adapter::execute(&crate::LdkAdapter, &peel, &isrv);
+    assert_eq!(
+        skipped_as(&answer),
+        Unsupported::InvoiceServerFraming.name()
+    );
+    reached.insert(Unsupported::InvoiceServerFraming);
     assert_eq!(reached, Unsupported::ALL.into_iter().collect());
 
     // Next to them, what LDK can do is done: the same messages without
