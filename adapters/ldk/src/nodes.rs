@@ -76,8 +76,8 @@ mod tests;
 
 pub use net::tamper::{RebuiltRelease, Reseal};
 pub use net::{
-    AsyncNet, Forgery, HeldHtlcCapture, NetConfig, NodeRole, Observations, OmKind, ReleaseCapture,
-    Summary, TraceEntry, WireMessage,
+    role_configs, AsyncNet, Forgery, HeldHtlcCapture, NetConfig, NodeRole, Observations, OmKind,
+    ReleaseCapture, Summary, TraceEntry, WireMessage,
 };
 
 use std::fmt;

@@ -4,7 +4,7 @@
 
 /// The node of one release, over that release's `functional_test_utils`.
 macro_rules! release_node {
-    ($ln:ident, $release:expr) => {
+    ($ln:ident, $driver:ident, $release:expr) => {
         use crate::mixed::{Happening, NodeId, Release, WireNode};
         use std::cell::RefCell;
         use std::collections::HashMap;
@@ -17,14 +17,13 @@ macro_rules! release_node {
         use $ln::ln::channelmanager::PaymentId;
         use $ln::ln::functional_test_utils::{
             connect_block, create_chanmon_cfgs, create_network, create_node_cfgs,
-            create_node_chanmgrs, test_default_channel_config, Node,
+            create_node_chanmgrs, Node,
         };
         use $ln::ln::msgs::{self, BaseMessageHandler, ChannelMessageHandler, ErrorAction};
         use $ln::ln::msgs::{MessageSendEvent, OnionMessageHandler, RoutingMessageHandler};
         use $ln::ln::wire::Type;
         use $ln::offers::offer::Offer;
         use $ln::offers::static_invoice::StaticInvoice;
-        use $ln::util::config::UserConfig;
         use $ln::util::ser::{LengthReadable, Readable, Writeable};
 
         /// One role's node, and what an LDK user keeps beside it.
@@ -58,31 +57,16 @@ macro_rules! release_node {
             format!("{t:?}").chars().take(200).collect()
         }
 
-        /// The roles' configurations, as the suite's LDK driver sets them
-        /// (after LDK's own async payment tests).
-        fn configs() -> [Option<UserConfig>; 4] {
-            let mut often_offline = test_default_channel_config();
-            often_offline
-                .channel_handshake_config
-                .announce_for_forwarding = false;
-            often_offline
-                .channel_handshake_limits
-                .force_announced_channel_preference = true;
-            let mut payer = often_offline.clone();
-            payer.hold_outbound_htlcs_at_next_hop = true;
-            let mut lsp = test_default_channel_config();
-            lsp.enable_htlc_hold = true;
-            let mut server = test_default_channel_config();
-            server.accept_forwards_to_priv_channels = true;
-            [Some(payer), Some(lsp), Some(server), Some(often_offline)]
-        }
-
         /// Builds this release's four nodes, every one disconnected from
         /// every other, and hands them to `f`.
         pub fn with_nodes<R>(f: impl FnOnce(&[&dyn WireNode]) -> R) -> R {
             let chanmon_cfgs = create_chanmon_cfgs(4);
             let node_cfgs = create_node_cfgs(4, &chanmon_cfgs);
-            let chanmgrs = create_node_chanmgrs(4, &node_cfgs, &configs());
+            let chanmgrs = create_node_chanmgrs(
+                4,
+                &node_cfgs,
+                &$driver::nodes::role_configs(&Default::default()),
+            );
             let nodes = create_network(4, &node_cfgs, &chanmgrs);
             let ids: Vec<PublicKey> = nodes.iter().map(|n| n.node.get_our_node_id()).collect();
             for n in &nodes {
@@ -654,7 +638,7 @@ pub mod v0_2 {
 
     /// The nodes.
     pub mod nodes {
-        release_node!(lightning_0_2, Release::V0_2);
+        release_node!(lightning_0_2, asyncpay_ldk, Release::V0_2);
     }
 }
 
@@ -681,6 +665,6 @@ pub mod v0_3 {
 
     /// The nodes.
     pub mod nodes {
-        release_node!(lightning, Release::V0_3);
+        release_node!(lightning, asyncpay_ldk_0_3, Release::V0_3);
     }
 }

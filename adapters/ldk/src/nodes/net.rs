@@ -567,13 +567,10 @@ pub struct AsyncNet<'a, 'b> {
     wire: Option<Vec<WireMessage>>,
 }
 
-/// Builds the network, runs the scenario, drains and drops everything.
-pub(super) fn build_and_run<R>(
-    cfg: &NetConfig,
-    scenario: impl FnOnce(&mut AsyncNet<'_, '_>) -> Result<R, DriverError>,
-) -> Result<R, DriverError> {
-    // Configuration as LDK's own async payment tests use it
-    // (ln/async_payments_tests.rs, `often_offline_node_cfg`).
+/// The four roles' configurations, in node index order, as LDK's own
+/// async payment tests set them (ln/async_payments_tests.rs,
+/// `often_offline_node_cfg`), with `cfg`'s switches.
+pub fn role_configs(cfg: &NetConfig) -> [Option<UserConfig>; 4] {
     let mut often_offline = test_default_channel_config();
     often_offline
         .channel_handshake_config
@@ -588,13 +585,20 @@ pub(super) fn build_and_run<R>(
     lsp_cfg.enable_htlc_hold = cfg.lsp_enable_htlc_hold;
     let mut server_cfg = test_default_channel_config();
     server_cfg.accept_forwards_to_priv_channels = true;
-    let configs: [Option<UserConfig>; 4] = [
+    [
         Some(payer_cfg),
         Some(lsp_cfg),
         Some(server_cfg),
         Some(recipient_cfg),
-    ];
+    ]
+}
 
+/// Builds the network, runs the scenario, drains and drops everything.
+pub(super) fn build_and_run<R>(
+    cfg: &NetConfig,
+    scenario: impl FnOnce(&mut AsyncNet<'_, '_>) -> Result<R, DriverError>,
+) -> Result<R, DriverError> {
+    let configs = role_configs(cfg);
     let chanmon_cfgs = create_chanmon_cfgs(4);
     let node_cfgs = create_node_cfgs(4, &chanmon_cfgs);
     let chanmgrs = create_node_chanmgrs(4, &node_cfgs, &configs);

@@ -351,13 +351,22 @@ fn lsp_with(holds: bool, steps: Vec<Step>) -> Scenario {
 /// whose `revoke_and_ack` lists the release paths. The `must_not` at step 0
 /// lasts until `until`.
 fn held_prefix(until: Option<usize>) -> Vec<Step> {
-    vec![
+    let mut s = vec![
         must(must_not(vec![forwarded(0)], until), &[req::HOLD_NO_FORWARD]),
         add(0, true),
+    ];
+    s.extend(committed());
+    s.push(nothing(&[req::HOLD_NO_FORWARD]));
+    s
+}
+
+/// A held HTLC is committed: the payer's `commitment_signed`, the LSP's
+/// `revoke_and_ack` with release paths, the payer's `revoke_and_ack`.
+fn committed() -> [Step; 3] {
+    [
         commitment_signed(Role::Payer),
         raa_with_paths(),
         revoke_and_ack(Role::Payer, &[]),
-        nothing(&[req::HOLD_NO_FORWARD]),
     ]
 }
 

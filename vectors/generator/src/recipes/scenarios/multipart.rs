@@ -33,16 +33,6 @@ fn part(htlc: u64, blocks: u32) -> Step {
     })
 }
 
-/// The part is committed: the payer's `commitment_signed`, the LSP's
-/// `revoke_and_ack` with release paths, the payer's `revoke_and_ack`.
-fn committed() -> [Step; 3] {
-    [
-        commitment_signed(Role::Payer),
-        raa_with_paths(),
-        revoke_and_ack(Role::Payer, &[]),
-    ]
-}
-
 /// Steps 0..=9: parts 0 and 1 of one payment, held and committed one after
 /// the other; the release paths of part 0 answer step 2, those of part 1
 /// step 6. Neither is forwarded until step `until`.
